@@ -1,0 +1,129 @@
+"""Execute every lesson from a fresh kernel, in place, time it, and collect its headline results.
+
+    python -m helpers.benchmark            # all notebooks
+    python -m helpers.benchmark 03 07      # only lessons 03 and 07 (others keep their entries)
+
+Writes ``notebooks/results.json`` as ``{stem: {"seconds": s, "results": {...}}}`` and refreshes
+the course table in ``README.md`` (between the ``course-table`` markers). The notebooks are
+saved with their fresh outputs, ready to commit.
+"""
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+RESULTS = NOTEBOOKS / "results.json"
+README = ROOT / "README.md"
+START, END = "<!-- course-table:start -->", "<!-- course-table:end -->"
+
+
+def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, float]]:
+    """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.environ.get("COURSE_RESULTS_DIR")
+        os.environ["COURSE_RESULTS_DIR"] = tmp
+        try:
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                    resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            client.execute()
+            seconds = time.perf_counter() - start
+        finally:
+            if old is None:
+                os.environ.pop("COURSE_RESULTS_DIR", None)
+            else:
+                os.environ["COURSE_RESULTS_DIR"] = old
+        found = Path(tmp) / f"{path.stem}.json"
+        results = json.loads(found.read_text()) if found.exists() else {}
+    nbformat.write(nb, path)
+    return seconds, results
+
+
+def _title(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
+
+
+def course_table(results: dict) -> str:
+    rows = ["| lesson | topic | run time (s) | headline results |", "|---|---|---|---|"]
+    for stem in sorted(results):
+        path = NOTEBOOKS / f"{stem}.ipynb"
+        if not path.exists():
+            continue
+        entry = results[stem]
+        headline = ", ".join(f"`{k}` = {_fmt(v)}" for k, v in entry["results"].items())
+        rows.append(f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {_title(path)} | "
+                    f"{entry['seconds']:.0f} | {headline} |")
+    return "\n".join(rows)
+
+
+def update_readme(results: dict) -> None:
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        print(f"README.md has no {START} ... {END} markers; table not written", file=sys.stderr)
+        return
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{course_table(results)}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("lessons", nargs="*", help="lesson numbers (01 … 08); default: all")
+    args = parser.parse_args(argv)
+    paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.lessons:
+        wanted = {n.zfill(2) for n in args.lessons}
+        paths = [p for p in paths if p.name[:2] in wanted]
+        if not paths:
+            parser.error(f"no notebook matches {args.lessons}")
+    failures = []
+    measured = {}
+    for path in paths:
+        print(f"{path.name} …", flush=True)
+        try:
+            seconds, results = run_notebook(path)
+        except Exception as err:  # report every failing lesson, then exit non-zero
+            failures.append(path.name)
+            print(f"  FAILED: {type(err).__name__}: {str(err)[-2000:]}", flush=True)
+            continue
+        measured[path.stem] = {"seconds": round(seconds, 1), "results": results}
+        print(f"  {seconds:.1f} s  {results}", flush=True)
+    with open(NOTEBOOKS / ".results.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        stored.update(measured)
+        stored = {k: stored[k] for k in sorted(stored) if (NOTEBOOKS / f"{k}.ipynb").exists()}
+        RESULTS.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
+        update_readme(stored)
+    total = sum(v["seconds"] for v in stored.values())
+    print(f"total {total:.0f} s over {len(stored)} notebooks; wrote {RESULTS.relative_to(ROOT)} and README table")
+    if failures:
+        print(f"failed: {', '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
