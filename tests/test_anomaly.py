@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from helpers import anomaly
+
+
+def test_reconstruction_error_per_sample():
+    x = np.zeros((3, 4))
+    xh = np.array([[1, 1, 1, 1], [0, 0, 0, 0], [2, 0, 0, 0]], dtype=float)
+    np.testing.assert_allclose(anomaly.reconstruction_error(x, xh), [1.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="same shape"):
+        anomaly.reconstruction_error(np.zeros((3, 4)), np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="x must be a batch"):
+        anomaly.reconstruction_error(np.zeros(4), np.zeros(4))
+    with pytest.raises(ValueError, match="x_hat"):
+        anomaly.reconstruction_error(np.zeros((2, 2)), np.array([["a", "b"], ["c", "d"]]))
+
+
+def test_threshold_rules():
+    s = np.arange(101, dtype=float)
+    assert anomaly.threshold_percentile(s, 90) == pytest.approx(90.0)
+    assert anomaly.threshold_mean_std(s, k=0) == pytest.approx(50.0)
+    assert anomaly.threshold_mean_std(s, k=2) == pytest.approx(50 + 2 * s.std())
+    with pytest.raises(ValueError, match="q must"):
+        anomaly.threshold_percentile(s, 120)
+    with pytest.raises(ValueError, match="k must"):
+        anomaly.threshold_mean_std(s, k=-1)
+    with pytest.raises(ValueError, match="train_scores must have 1"):
+        anomaly.threshold_mean_std(np.ones((2, 2)))
+
+
+def test_best_f1_threshold_separable_and_overlapping():
+    scores = np.array([0.1, 0.2, 0.3, 0.8, 0.9])
+    labels = np.array([0, 0, 0, 1, 1])
+    thr, f1 = anomaly.threshold_best_f1(scores, labels)
+    assert 0.3 < thr < 0.8 and f1 == pytest.approx(1.0)
+    # overlapping: brute force over all cut points agrees
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    s = rng.normal(size=200) + y
+    thr, f1 = anomaly.threshold_best_f1(s, y)
+    brute = max(anomaly.detection_rates(s, y, t)["f1"] for t in np.r_[s, s.min() - 1])
+    assert f1 == pytest.approx(brute)
+    assert anomaly.detection_rates(s, y, thr)["f1"] == pytest.approx(f1)
+    with pytest.raises(ValueError, match="labels must contain only"):
+        anomaly.threshold_best_f1(s, y + 1)
+    with pytest.raises(ValueError, match="labels must be a 1-D"):
+        anomaly.threshold_best_f1(s, y[:10])
+
+
+def test_detection_rates_known_values():
+    s = np.array([0.0, 1.0, 2.0, 3.0])
+    y = np.array([0, 1, 0, 1])
+    r = anomaly.detection_rates(s, y, 1.5)  # flags 2.0 (normal) and 3.0 (anomaly)
+    assert r == pytest.approx({"tpr": 0.5, "fpr": 0.5, "precision": 0.5, "f1": 0.5})
+    with pytest.raises(ValueError, match="both"):
+        anomaly.detection_rates(s, np.zeros(4, int), 1.0)
+    with pytest.raises(ValueError, match="threshold"):
+        anomaly.detection_rates(s, y, np.nan)
+
+
+def test_precision_at_prevalence_bayes():
+    assert anomaly.precision_at_prevalence(1.0, 0.0, 0.01) == pytest.approx(1.0)
+    # TPR 0.9, FPR 0.01 at 1 % prevalence: 0.009 / (0.009 + 0.0099)
+    assert anomaly.precision_at_prevalence(0.9, 0.01, 0.01) == pytest.approx(0.009 / 0.0189)
+    out = anomaly.precision_at_prevalence(0.9, 0.01, np.array([0.5, 0.01, 0.001]))
+    assert out.shape == (3,) and np.all(np.diff(out) < 0)
+    with pytest.raises(ValueError, match="prevalence"):
+        anomaly.precision_at_prevalence(0.9, 0.01, 1.5)
+    with pytest.raises(ValueError, match="tpr"):
+        anomaly.precision_at_prevalence(-0.1, 0.01, 0.1)
+
+
+def test_subsample_to_prevalence():
+    y = np.r_[np.zeros(990, int), np.ones(100, int)]
+    idx = anomaly.subsample_to_prevalence(y, 0.01, np.random.default_rng(0))
+    assert (y[idx] == 0).sum() == 990 and (y[idx] == 1).sum() == 10
+    with pytest.raises(ValueError, match="prevalence must"):
+        anomaly.subsample_to_prevalence(y, 0.0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="only 100"):
+        anomaly.subsample_to_prevalence(y, 0.5, np.random.default_rng(0))
