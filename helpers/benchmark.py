@@ -57,12 +57,14 @@ def _title(path: Path) -> str:
         if cell["cell_type"] == "markdown":
             for line in "".join(cell["source"]).splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    title = line[2:].strip()
+                    number, _, rest = title.partition(" — ")
+                    return rest if number.isdigit() and rest else title
     return path.stem
 
 
 def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
+    return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
 
 
 def course_table(results: dict) -> str:
