@@ -3,9 +3,14 @@
     python -m helpers.benchmark            # all notebooks
     python -m helpers.benchmark 03 07      # only lessons 03 and 07 (others keep their entries)
 
-Writes ``notebooks/results.json`` as ``{stem: {"seconds": s, "results": {...}}}`` and refreshes
-the course table in ``README.md`` (between the ``course-table`` markers). The notebooks are
-saved with their fresh outputs, ready to commit.
+Writes ``notebooks/results.json`` as ``{stem: {"seconds": s, "reference_seconds": r,
+"relative": s / r, "results": {name: {"value": v, "goal": [op, x], "met": bool}}}}`` and
+refreshes the course table in ``README.md`` (between the ``course-table`` markers). The
+notebooks are saved with their fresh outputs, ready to commit.
+
+Run time is also given as a multiple of a fixed reference workload (one epoch of a small Keras
+MLP on fixed synthetic data), timed in the same run, so runs on slower or busier machines read
+the same. A notebook that raises, reports no results, or reports under another name fails.
 """
 from __future__ import annotations
 
@@ -13,10 +18,13 @@ import argparse
 import fcntl
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .report import RESULTS_DIR_ENV, format_goal, read_results
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -25,15 +33,43 @@ README = ROOT / "README.md"
 START, END = "<!-- course-table:start -->", "<!-- course-table:end -->"
 
 
-def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, float]]:
-    """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results)."""
+REFERENCE_CODE = """
+import time, numpy as np, helpers
+helpers.setup(0, verbose=False)
+import keras
+x = np.random.default_rng(0).random((20_000, 784), dtype=np.float32)
+model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"),
+                          keras.layers.Dense(784)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x[:256], x[:256], epochs=1, batch_size=128, verbose=0)       # build and trace first
+start = time.perf_counter()
+model.fit(x, x, epochs=1, batch_size=128, verbose=0)
+print(time.perf_counter() - start)
+"""
+
+
+def reference_seconds(repeats: int = 3) -> float:
+    """Seconds of the fixed reference workload (the fastest of ``repeats`` fresh processes)."""
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", REFERENCE_CODE], capture_output=True, text=True,
+                             check=True, cwd=ROOT)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return min(times)
+
+
+def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]]:
+    """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results).
+
+    Raises when a cell fails, or when the notebook reports no results or under another name.
+    """
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
-        old = os.environ.get("COURSE_RESULTS_DIR")
-        os.environ["COURSE_RESULTS_DIR"] = tmp
+        old = os.environ.get(RESULTS_DIR_ENV)
+        os.environ[RESULTS_DIR_ENV] = tmp
         try:
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                     resources={"metadata": {"path": str(path.parent)}})
@@ -42,11 +78,10 @@ def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, float
             seconds = time.perf_counter() - start
         finally:
             if old is None:
-                os.environ.pop("COURSE_RESULTS_DIR", None)
+                os.environ.pop(RESULTS_DIR_ENV, None)
             else:
-                os.environ["COURSE_RESULTS_DIR"] = old
-        found = Path(tmp) / f"{path.stem}.json"
-        results = json.loads(found.read_text()) if found.exists() else {}
+                os.environ[RESULTS_DIR_ENV] = old
+        results = read_results(tmp, path.stem)
     nbformat.write(nb, path)
     return seconds, results
 
@@ -67,16 +102,25 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
 
 
+def _headline(name: str, record: dict) -> str:
+    text = f"`{name}` = {_fmt(record['value'])}"
+    if "goal" in record:
+        text += f" (goal {format_goal(tuple(record['goal']))}: {'met' if record['met'] else '**not met**'})"
+    return text
+
+
 def course_table(results: dict) -> str:
-    rows = ["| lesson | topic | run time (s) | headline results |", "|---|---|---|---|"]
+    rows = ["| lesson | topic | run time (s) | × reference | headline results (goal: met / not met) |",
+            "|---|---|---|---|---|"]
     for stem in sorted(results):
         path = NOTEBOOKS / f"{stem}.ipynb"
         if not path.exists():
             continue
         entry = results[stem]
-        headline = ", ".join(f"`{k}` = {_fmt(v)}" for k, v in entry["results"].items())
+        headline = ", ".join(_headline(k, v) for k, v in entry["results"].items())
+        relative = f"{entry['relative']:.0f}" if "relative" in entry else "–"
         rows.append(f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {_title(path)} | "
-                    f"{entry['seconds']:.0f} | {headline} |")
+                    f"{entry['seconds']:.0f} | {relative} | {headline} |")
     return "\n".join(rows)
 
 
@@ -102,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no notebook matches {args.lessons}")
     failures = []
     measured = {}
+    reference = reference_seconds()
+    print(f"reference workload: {reference:.2f} s", flush=True)
     for path in paths:
         print(f"{path.name} …", flush=True)
         try:
@@ -110,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(path.name)
             print(f"  FAILED: {type(err).__name__}: {str(err)[-2000:]}", flush=True)
             continue
-        measured[path.stem] = {"seconds": round(seconds, 1), "results": results}
-        print(f"  {seconds:.1f} s  {results}", flush=True)
+        measured[path.stem] = {"seconds": round(seconds, 1), "reference_seconds": round(reference, 3),
+                               "relative": round(seconds / reference, 1), "results": results}
+        print(f"  {seconds:.1f} s ({seconds / reference:.0f} × reference)  "
+              f"{ {k: v['value'] for k, v in results.items()} }", flush=True)
     with open(NOTEBOOKS / ".results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

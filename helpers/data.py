@@ -15,7 +15,7 @@ import numpy as np
 
 SHA256 = {
     "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
-    "fashion_mnist_test.npz": "40cc5f7c7185a3f578d2e072deede39bcb9b9eedb4b716e70d55777fd0a88138",
+    "fashion_mnist.npz": "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
     "ecg5000.npz": "0a6ea26a97c80110d3b4566c6463e147e6d2a1b68d81b81d89ad593c0e74fb6e",
 }
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -28,10 +28,17 @@ class DataFileError(RuntimeError):
 
 
 class Split(NamedTuple):
-    """Train and test arrays; unpack as ``x_train, y_train, x_test, y_test = split``."""
+    """Train, validation and test arrays.
+
+    Unpack as ``x_train, y_train, x_val, y_val, x_test, y_test = split``. The validation split
+    is carved from the training data (never from the test set): fit on train, choose every
+    size, epoch count, threshold or parameter on validation, and score on test once.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
 
@@ -76,14 +83,39 @@ def _load_npz(name: str) -> dict[str, np.ndarray]:
                             + _restore_hint(name)) from err
 
 
+def _check_size(n, upper: int, argname: str, lower: int = 1) -> int:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not lower <= n <= upper:
+        raise ValueError(f"{argname} must be an integer in {lower}..{upper}, got {n!r}")
+    return int(n)
+
+
 def _subset(x: np.ndarray, y: np.ndarray, n: int | None, rng: np.random.Generator,
             argname: str) -> tuple[np.ndarray, np.ndarray]:
     if n is None:
         return x, y
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 0 < n <= len(x):
-        raise ValueError(f"{argname} must be an integer in 1..{len(x)}, got {n!r}")
-    idx = np.sort(rng.choice(len(x), size=int(n), replace=False))
+    n = _check_size(n, len(x), argname)
+    idx = np.sort(rng.choice(len(x), size=n, replace=False))
     return x[idx], y[idx]
+
+
+def _carve(x: np.ndarray, y: np.ndarray, n_val: int, rng: np.random.Generator
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split (x, y) into (rest, validation) with ``n_val`` examples, stratified by label.
+
+    Each class gets its share of ``n_val`` (largest remainders first), so a rare class is not lost.
+    Both parts keep the original order.
+    """
+    n_val = _check_size(n_val, len(x) - 1, "n_val")
+    classes, counts = np.unique(y, return_counts=True)
+    exact = counts * n_val / len(y)
+    take = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - take), kind="stable")[: n_val - take.sum()]:
+        take[i] += 1
+    val = np.concatenate([rng.choice(np.flatnonzero(y == c), size=t, replace=False)
+                          for c, t in zip(classes, take)])
+    mask = np.zeros(len(x), dtype=bool)
+    mask[val] = True
+    return x[~mask], y[~mask], x[mask], y[mask]
 
 
 def _images(x: np.ndarray, flatten: bool) -> np.ndarray:
@@ -91,38 +123,46 @@ def _images(x: np.ndarray, flatten: bool) -> np.ndarray:
     return x.reshape(len(x), -1) if flatten else x
 
 
-def load_mnist(*, flatten: bool = True, n_train: int | None = None, n_test: int | None = None,
-               seed: int = 0) -> Split:
-    """MNIST digits as float32 in [0, 1] and int64 labels.
-
-    ``flatten=True`` gives shape (n, 784), else (n, 28, 28). ``n_train``/``n_test`` take a
-    random subset (drawn with ``seed``, kept in the original order); None keeps all
-    60,000 / 10,000.
-    """
-    raw = _load_npz("mnist.npz")
+def _image_split(name: str, flatten: bool, n_train: int | None, n_val: int, n_test: int | None,
+                 seed: int) -> Split:
+    raw = _load_npz(name)
     rng = np.random.default_rng(seed)
-    x_tr, y_tr = _subset(raw["x_train"], raw["y_train"], n_train, rng, "n_train")
+    x_tr, y_tr, x_va, y_va = _carve(raw["x_train"], raw["y_train"], n_val, rng)
+    x_tr, y_tr = _subset(x_tr, y_tr, n_train, rng, "n_train")
     x_te, y_te = _subset(raw["x_test"], raw["y_test"], n_test, rng, "n_test")
-    return Split(_images(x_tr, flatten), y_tr.astype(np.int64),
-                 _images(x_te, flatten), y_te.astype(np.int64))
+    return Split(_images(x_tr, flatten), y_tr.astype(np.int64), _images(x_va, flatten),
+                 y_va.astype(np.int64), _images(x_te, flatten), y_te.astype(np.int64))
 
 
-def load_fashion_mnist_test(*, flatten: bool = True, n: int | None = None,
-                            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The Fashion-MNIST test split (10,000 images), float32 in [0, 1], and int64 labels.
+def load_mnist(*, flatten: bool = True, n_train: int | None = None, n_val: int = 10_000,
+               n_test: int | None = None, seed: int = 0) -> Split:
+    """MNIST digits as float32 in [0, 1] and int64 labels, split into train / validation / test.
 
-    Class names are in ``FASHION_CLASSES``. Used as out-of-distribution images.
+    ``n_val`` validation images (stratified, drawn with ``seed``) are carved from the 60,000
+    training images; ``n_train`` then takes a random subset of the remaining training images and
+    ``n_test`` of the 10,000 test images (None keeps all). ``flatten=True`` gives shape
+    (n, 784), else (n, 28, 28). Every part keeps the original order.
     """
-    raw = _load_npz("fashion_mnist_test.npz")
-    x, y = _subset(raw["x_test"], raw["y_test"], n, np.random.default_rng(seed), "n")
-    return _images(x, flatten), y.astype(np.int64)
+    return _image_split("mnist.npz", flatten, n_train, n_val, n_test, seed)
 
 
-def load_ecg5000() -> Split:
-    """ECG5000 heartbeats: 500 train / 4,500 test, float32 of length 140, labels 1..5.
+def load_fashion_mnist(*, flatten: bool = True, n_train: int | None = None, n_val: int = 10_000,
+                       n_test: int | None = None, seed: int = 0) -> Split:
+    """Fashion-MNIST (60,000 / 10,000 images of clothing), split like :func:`load_mnist`.
 
+    Class names are in ``FASHION_CLASSES``. The lessons use it as out-of-distribution images.
+    """
+    return _image_split("fashion_mnist.npz", flatten, n_train, n_val, n_test, seed)
+
+
+def load_ecg5000(*, n_val: int = 150, seed: int = 0) -> Split:
+    """ECG5000 heartbeats, float32 of length 140, labels 1..5, split into train / validation / test.
+
+    The archive's 500 training beats give ``n_val`` validation beats (stratified by class, drawn
+    with ``seed``) and ``500 - n_val`` training beats; the 4,500 test beats are kept whole.
     Class 1 is the normal beat; classes 2-5 are anomalous beats.
     """
     raw = _load_npz("ecg5000.npz")
-    return Split(raw["x_train"].astype(np.float32), raw["y_train"].astype(np.int64),
-                 raw["x_test"].astype(np.float32), raw["y_test"].astype(np.int64))
+    x_tr, y_tr, x_va, y_va = _carve(raw["x_train"], raw["y_train"], n_val, np.random.default_rng(seed))
+    return Split(x_tr.astype(np.float32), y_tr.astype(np.int64), x_va.astype(np.float32),
+                 y_va.astype(np.int64), raw["x_test"].astype(np.float32), raw["y_test"].astype(np.int64))

@@ -23,10 +23,11 @@ def _as_images(images, name: str, image_shape: tuple[int, int] | None) -> np.nda
 def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
                 title: str | None = None, image_shape: tuple[int, int] | None = None,
                 cmap: str = "gray", vmin: float | None = 0.0, vmax: float | None = 1.0,
-                size: float = 1.3):
-    """Show a batch of images (n, h, w) or flattened (n, h*w) as a grid; returns the figure.
+                size: float = 1.3, signed: bool = False) -> None:
+    """Show a batch of images (n, h, w) or flattened (n, h*w) as a grid (shown; returns None).
 
-    Use ``vmin=None, vmax=None`` for images that are not in [0, 1] (weights, directions).
+    ``signed=True`` is for weights and directions: one colour scale symmetric about 0 (zero is
+    white, red positive, blue negative) shared by every image, with a colour bar.
     """
     import matplotlib.pyplot as plt
 
@@ -35,6 +36,9 @@ def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     if titles is not None and len(titles) != len(imgs):
         raise ValueError(f"titles must have one entry per image ({len(imgs)}), got {len(titles)}")
+    if signed:
+        cmap, vmax = "RdBu_r", float(np.abs(imgs).max()) or 1.0
+        vmin = -vmax
     ncols = min(ncols, len(imgs))
     nrows = int(np.ceil(len(imgs) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.5 if title else 0)),
@@ -42,17 +46,18 @@ def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(imgs):
-            ax.imshow(imgs[i], cmap=cmap, vmin=vmin, vmax=vmax)
+            shown = ax.imshow(imgs[i], cmap=cmap, vmin=vmin, vmax=vmax)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=10)
+    if signed:
+        fig.colorbar(shown, ax=axes, shrink=0.8, pad=0.01)
     if title:
         fig.suptitle(title)
     plt.show()
-    return fig
 
 
 def compare_rows(rows: Mapping[str, object], *, n: int = 10, title: str | None = None,
-                 image_shape: tuple[int, int] | None = None, size: float = 1.3):
+                 image_shape: tuple[int, int] | None = None, size: float = 1.3) -> None:
     """One row of ``n`` images per entry of ``rows`` (label -> batch), e.g. original / reconstruction.
 
     Every batch must hold at least ``n`` images; the i-th column shows the i-th image of each.
@@ -79,14 +84,15 @@ def compare_rows(rows: Mapping[str, object], *, n: int = 10, title: str | None =
     if title:
         fig.suptitle(title)
     plt.show()
-    return fig
 
 
 def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Training curve",
-                 ylabel: str = "loss", logy: bool = False, ax=None):
-    """Plot Keras training curves (a ``History`` or its ``.history`` dict); returns the axes.
+                 ylabel: str = "loss", logy: bool = False, ax=None,
+                 reference: Mapping[str, float] | None = None) -> None:
+    """Plot Keras training curves (a ``History`` or its ``.history`` dict) on ``ax`` or a new figure.
 
-    By default every key is drawn except metrics of other scales; ``val_`` curves are dashed.
+    By default every ``*loss`` key is drawn; ``val_`` curves are dashed. ``reference`` maps a
+    label to a level drawn as a dotted horizontal line (e.g. PCA's error).
     """
     import matplotlib.pyplot as plt
 
@@ -104,6 +110,8 @@ def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Tr
         values = hist[key]
         epochs = np.arange(1, len(values) + 1)
         ax.plot(epochs, values, "--" if key.startswith("val_") else "-", marker="o", ms=3, label=key)
+    for i, (label, level) in enumerate((reference or {}).items()):
+        ax.axhline(level, color=f"C{len(keys) + i}", ls=":", lw=2, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -112,12 +120,11 @@ def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Tr
     ax.legend()
     if own:
         plt.show()
-    return ax
 
 
 def plot_latent(codes, labels, *, title: str = "Latent codes", ax=None, class_names=None,
-                s: float = 4.0, alpha: float = 0.6):
-    """Scatter of 2-D codes coloured by label, with a legend; returns the axes."""
+                s: float = 4.0, alpha: float = 0.6) -> None:
+    """Scatter of 2-D codes coloured by label, with a legend, on ``ax`` or a new figure."""
     import matplotlib.pyplot as plt
 
     z = as_float_array(codes, "codes", ndim=2)
@@ -140,4 +147,3 @@ def plot_latent(codes, labels, *, title: str = "Latent codes", ax=None, class_na
     ax.legend(markerscale=4, fontsize=9, loc="best", ncol=2)
     if own:
         plt.show()
-    return ax

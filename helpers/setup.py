@@ -1,4 +1,4 @@
-"""One call at the top of every lesson: seed, determinism, plotting style, versions."""
+"""One call at the top of every lesson: quiet TensorFlow import, seed, determinism, plot style, versions."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,34 @@ import sys
 import warnings
 
 DEFAULT_SEED = 0
-MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0), "numpy": (1, 26), "sklearn": (1, 4)}
+# The one source of the minimum versions; tests/test_setup.py checks requirements.txt agrees.
+MIN_VERSIONS = {"tensorflow": (2, 18), "keras": (3, 8), "numpy": (1, 26), "sklearn": (1, 4)}
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its native start-up lines (oneDNN, CUDA, CPU flags) muted.
+
+    Those lines are written by C++ straight to file descriptor 2, before TF_CPP_MIN_LOG_LEVEL
+    is read, and would otherwise land in every notebook's stored outputs.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (some embedded shells)
+        import tensorflow  # noqa: F401
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def course_seed() -> int:
@@ -66,7 +93,8 @@ def plotting_style() -> None:
 
 
 def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool = True) -> int:
-    """Prepare a lesson: seed every generator, make ops deterministic, style plots, check versions.
+    """Prepare a lesson: import TensorFlow quietly, seed every generator, make ops deterministic,
+    style plots and check versions.
 
     The seed is ``seed`` if given, else the ``COURSE_SEED`` environment variable, else 0.
     Returns the seed, so the lesson can derive its own generators from it.
@@ -75,9 +103,10 @@ def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool 
         seed = course_seed()
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    # Only known third-party noise is muted; Keras and TensorFlow deprecation warnings stay
+    # visible, since they are how a Keras 2 idiom shows itself.
     warnings.filterwarnings("ignore", message=".*Protobuf gencode version.*")
+    import_tensorflow_quietly()
 
     import numpy as np
     import sklearn

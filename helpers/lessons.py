@@ -1,0 +1,78 @@
+"""Pieces one lesson teaches and later lessons reuse, written once.
+
+Each piece is defined, in full and visibly, in the lesson that teaches it (its docstring names
+the lesson); later lessons import it from here. ``tests/test_lessons.py`` checks that the
+notebook's definition and this module's are the same code, and that no other lesson redefines
+it, so the two cannot drift apart.
+
+Importing this module imports Keras: call :func:`helpers.setup` first.
+"""
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+__all__ = ["DenseTransposed", "pca_reconstruct", "train", "mean_logit_bias"]
+
+
+class DenseTransposed(layers.Layer):
+    """A decoder layer that reuses the transpose of a Dense layer's kernel (tied weights).
+
+    Taught in lesson 01; reused in lesson 05 (with a bias and a sigmoid).
+    """
+
+    def __init__(self, dense, activation=None, use_bias=False, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = dense
+        self.activation = keras.activations.get(activation)
+        self.use_bias = use_bias
+
+    def build(self, input_shape):
+        if self.use_bias:
+            n_out = self.dense.kernel.shape[0]        # the tied encoder's input size
+            self.bias = self.add_weight(shape=(n_out,), initializer="zeros", name="bias")
+
+    def call(self, h):
+        out = ops.matmul(h, ops.transpose(self.dense.kernel))
+        if self.use_bias:
+            out = out + self.bias
+        return self.activation(out)
+
+
+def pca_reconstruct(pca, x, k):
+    """Project ``x`` onto a fitted PCA's top-``k`` directions and back, in the input space.
+
+    Taught in lesson 01; reused in lesson 02. The PCA's mean is removed and added back, so this
+    works for raw and for centred data alike.
+    """
+    U = pca.components_[:k].T                       # d x k, orthonormal columns
+    return (x - pca.mean_) @ U @ U.T + pca.mean_
+
+
+def train(model, x, y=None, *, epochs, batch_size=256, lr=1e-3, loss="mse", alpha=0.01,
+          validation_data=None, verbose=0, callbacks=None, **fit_kwargs):
+    """Compile ``model`` with Adam on a cosine-decayed learning rate, then fit it.
+
+    Taught in lesson 01; reused in lessons 02-08. The learning rate decays from ``lr`` to
+    ``alpha * lr`` over exactly the ``epochs`` given; ``y`` defaults to ``x`` (an autoencoder).
+    Returns the Keras ``History``.
+    """
+    steps = epochs * math.ceil(len(x) / batch_size)
+    schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps, alpha=alpha)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss)
+    return model.fit(x, x if y is None else y, epochs=epochs, batch_size=batch_size,
+                     validation_data=validation_data, verbose=verbose, callbacks=callbacks,
+                     **fit_kwargs)
+
+
+def mean_logit_bias(x, eps=1e-3):
+    """An initializer for a sigmoid decoder's bias: the logit of the mean training image.
+
+    Taught in lesson 03; reused in lessons 06 and 07. The untrained decoder then outputs the
+    mean image instead of grey 0.5 everywhere, which removes a long first phase of training.
+    """
+    p = np.clip(np.mean(x, axis=0), eps, 1 - eps)
+    return keras.initializers.Constant(np.log(p / (1 - p)))
