@@ -79,3 +79,24 @@ def test_subsample_to_prevalence():
         anomaly.subsample_to_prevalence(y, 0.0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="only 100"):
         anomaly.subsample_to_prevalence(y, 0.5, np.random.default_rng(0))
+
+
+def test_roc_auc_and_average_precision_match_sklearn():
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    continuous = rng.normal(size=300) + y
+    tied = np.round(continuous, 1)                     # many ties, across both classes
+    for s in (continuous, tied):
+        assert anomaly.roc_auc(s, y) == pytest.approx(roc_auc_score(y, s))
+        assert anomaly.average_precision(s, y) == pytest.approx(average_precision_score(y, s))
+    assert anomaly.roc_auc(np.r_[0.0, 1.0], np.r_[0, 1]) == 1.0
+    assert anomaly.roc_auc(np.r_[1.0, 0.0], np.r_[0, 1]) == 0.0
+    assert anomaly.roc_auc(np.ones(4), np.r_[0, 1, 0, 1]) == 0.5
+    with pytest.raises(ValueError, match="both"):
+        anomaly.roc_auc(continuous, np.zeros(300, int))
+    with pytest.raises(ValueError, match="at least one anomaly"):
+        anomaly.average_precision(continuous, np.zeros(300, int))
+    with pytest.raises(ValueError, match="labels must be a 1-D"):
+        anomaly.roc_auc(continuous, y[:5])

@@ -1,19 +1,44 @@
+import pytest
+
 from helpers import benchmark
+
+ENTRY = {"seconds": 80.4, "reference_seconds": 2.0, "relative": 40.2,
+         "results": {"mse_ratio_k32": {"value": 1.0000126, "goal": ["<=", 1.005], "met": True},
+                     "sq_error": {"value": 4.28, "goal": ["<=", 3.0], "met": False},
+                     "k": {"value": 32.0}}}
 
 
 def test_course_table_rows_come_from_results_and_notebook_titles():
-    results = {"01_pca_vs_linear_autoencoder": {"seconds": 80.4, "results": {"mse_ratio_k32": 1.0000126, "k": 32.0}},
-               "99_missing_lesson": {"seconds": 1.0, "results": {"x": 1.0}}}
+    results = {"01_pca_vs_linear_autoencoder": ENTRY, "99_missing_lesson": ENTRY}
     table = benchmark.course_table(results).splitlines()
-    assert table[0].startswith("| lesson | topic | run time (s)")
+    assert table[0].startswith("| lesson | topic | run time (s) | × reference")
     assert len(table) == 3, "a lesson without a notebook gets no row"
     row = table[2]
-    assert "| PCA vs the linear autoencoder | 80 |" in row
-    assert "`mse_ratio_k32` = 1.00001" in row and "`k` = 32" in row
+    assert "| PCA vs the linear autoencoder | 80 | 40 |" in row
+    assert "`mse_ratio_k32` = 1.00001 (goal ≤ 1.005: met)" in row
+    assert "`sq_error` = 4.28 (goal ≤ 3: **not met**)" in row
+    assert "`k` = 32," not in row and row.rstrip(" |").endswith("`k` = 32")
 
 
-def test_benchmark_rejects_unknown_lesson(capsys):
-    import pytest
+def test_update_readme_rewrites_only_the_table(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{benchmark.START}\nold table\n{benchmark.END}\noutro\n", encoding="utf-8")
+    monkeypatch.setattr(benchmark, "README", readme)
+    benchmark.update_readme({"01_pca_vs_linear_autoencoder": ENTRY})
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"intro\n{benchmark.START}\n| lesson |") and text.endswith(f"{benchmark.END}\noutro\n")
+    assert "old table" not in text and "PCA vs the linear autoencoder" in text
 
+
+def test_update_readme_without_markers_leaves_it_alone_and_says_so(tmp_path, monkeypatch, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("no table here\n", encoding="utf-8")
+    monkeypatch.setattr(benchmark, "README", readme)
+    benchmark.update_readme({"01_pca_vs_linear_autoencoder": ENTRY})
+    assert readme.read_text(encoding="utf-8") == "no table here\n"
+    assert "markers" in capsys.readouterr().err
+
+
+def test_benchmark_rejects_unknown_lesson():
     with pytest.raises(SystemExit):
         benchmark.main(["42"])
