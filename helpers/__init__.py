@@ -15,6 +15,7 @@ then imports what it needs from the submodules::
 
 Importing this package does not import TensorFlow; :func:`helpers.setup` does.
 """
+
 from __future__ import annotations
 
 from .report import report

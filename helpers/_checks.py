@@ -1,11 +1,17 @@
 """Argument checks shared by the helpers: each error names the offending argument."""
+
 from __future__ import annotations
 
 import numpy as np
 
 
-def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                   value_range: tuple[float, float] | None = None) -> np.ndarray:
+def as_float_array(
+    value,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    value_range: tuple[float, float] | None = None,
+) -> np.ndarray:
     """``value`` as a float array, or a ValueError that names ``name``."""
     arr = np.asarray(value)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
@@ -14,8 +20,10 @@ def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = Non
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
-            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
-                             f"got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
+                f"got shape {arr.shape}"
+            )
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
     if not np.all(np.isfinite(arr)):
@@ -23,11 +31,14 @@ def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = Non
     if value_range is not None:
         lo, hi = value_range
         if arr.min() < lo or arr.max() > hi:
-            raise ValueError(f"{name} must lie in [{lo}, {hi}], got values in "
-                             f"[{arr.min():.3g}, {arr.max():.3g}]")
+            raise ValueError(
+                f"{name} must lie in [{lo}, {hi}], got values in [{arr.min():.3g}, {arr.max():.3g}]"
+            )
     return arr
 
 
 def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
     if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
+        )

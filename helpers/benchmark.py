@@ -12,6 +12,7 @@ Run time is also given as a multiple of a fixed reference workload (one epoch of
 MLP on fixed synthetic data), timed in the same run, so runs on slower or busier machines read
 the same. A notebook that raises, reports no results, or reports under another name fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,13 @@ def reference_seconds(repeats: int = 3) -> float:
     """Seconds of the fixed reference workload (the fastest of ``repeats`` fresh processes)."""
     times = []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", REFERENCE_CODE], capture_output=True, text=True,
-                             check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", REFERENCE_CODE],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return min(times)
 
@@ -71,8 +77,13 @@ def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]
         old = os.environ.get(RESULTS_DIR_ENV)
         os.environ[RESULTS_DIR_ENV] = tmp
         try:
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                                    resources={"metadata": {"path": str(path.parent)}})
+            client = NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                record_timing=False,
+                resources={"metadata": {"path": str(path.parent)}},
+            )
             start = time.perf_counter()
             client.execute()
             seconds = time.perf_counter() - start
@@ -105,13 +116,16 @@ def _fmt(v: float) -> str:
 def _headline(name: str, record: dict) -> str:
     text = f"`{name}` = {_fmt(record['value'])}"
     if "goal" in record:
-        text += f" (goal {format_goal(tuple(record['goal']))}: {'met' if record['met'] else '**not met**'})"
+        status = "met" if record["met"] else "**not met**"
+        text += f" (goal {format_goal(tuple(record['goal']))}: {status})"
     return text
 
 
 def course_table(results: dict) -> str:
-    rows = ["| lesson | topic | run time (s) | × reference | headline results (goal: met / not met) |",
-            "|---|---|---|---|---|"]
+    rows = [
+        "| lesson | topic | run time (s) | × reference | headline results (goal: met / not met) |",
+        "|---|---|---|---|---|",
+    ]
     for stem in sorted(results):
         path = NOTEBOOKS / f"{stem}.ipynb"
         if not path.exists():
@@ -119,8 +133,10 @@ def course_table(results: dict) -> str:
         entry = results[stem]
         headline = ", ".join(_headline(k, v) for k, v in entry["results"].items())
         relative = f"{entry['relative']:.0f}" if "relative" in entry else "–"
-        rows.append(f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {_title(path)} | "
-                    f"{entry['seconds']:.0f} | {relative} | {headline} |")
+        rows.append(
+            f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {_title(path)} | "
+            f"{entry['seconds']:.0f} | {relative} | {headline} |"
+        )
     return "\n".join(rows)
 
 
@@ -135,7 +151,9 @@ def update_readme(results: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("lessons", nargs="*", help="lesson numbers (01 … 08); default: all")
     args = parser.parse_args(argv)
     paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -156,10 +174,17 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(path.name)
             print(f"  FAILED: {type(err).__name__}: {str(err)[-2000:]}", flush=True)
             continue
-        measured[path.stem] = {"seconds": round(seconds, 1), "reference_seconds": round(reference, 3),
-                               "relative": round(seconds / reference, 1), "results": results}
-        print(f"  {seconds:.1f} s ({seconds / reference:.0f} × reference)  "
-              f"{ {k: v['value'] for k, v in results.items()} }", flush=True)
+        measured[path.stem] = {
+            "seconds": round(seconds, 1),
+            "reference_seconds": round(reference, 3),
+            "relative": round(seconds / reference, 1),
+            "results": results,
+        }
+        print(
+            f"  {seconds:.1f} s ({seconds / reference:.0f} × reference)  "
+            f"{ {k: v['value'] for k, v in results.items()} }",
+            flush=True,
+        )
     with open(NOTEBOOKS / ".results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -168,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
         update_readme(stored)
     total = sum(v["seconds"] for v in stored.values())
-    print(f"total {total:.0f} s over {len(stored)} notebooks; wrote {RESULTS.relative_to(ROOT)} and README table")
+    print(
+        f"total {total:.0f} s over {len(stored)} notebooks; "
+        f"wrote {RESULTS.relative_to(ROOT)} and README table"
+    )
     if failures:
         print(f"failed: {', '.join(failures)}", file=sys.stderr)
         return 1

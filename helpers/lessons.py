@@ -7,6 +7,7 @@ it, so the two cannot drift apart.
 
 Importing this module imports Keras: call :func:`helpers.setup` first.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,7 +33,7 @@ class DenseTransposed(layers.Layer):
 
     def build(self, input_shape):
         if self.use_bias:
-            n_out = self.dense.kernel.shape[0]        # the tied encoder's input size
+            n_out = self.dense.kernel.shape[0]  # the tied encoder's input size
             self.bias = self.add_weight(shape=(n_out,), initializer="zeros", name="bias")
 
     def call(self, h):
@@ -48,12 +49,25 @@ def pca_reconstruct(pca, x, k):
     Taught in lesson 01; reused in lesson 02. The PCA's mean is removed and added back, so this
     works for raw and for centred data alike.
     """
-    U = pca.components_[:k].T                       # d x k, orthonormal columns
+    U = pca.components_[:k].T  # d x k, orthonormal columns
     return (x - pca.mean_) @ U @ U.T + pca.mean_
 
 
-def train(model, x, y=None, *, epochs, batch_size=256, lr=1e-3, loss="mse", alpha=0.01,
-          validation_data=None, verbose=0, callbacks=None, **fit_kwargs):
+def train(
+    model,
+    x,
+    y=None,
+    *,
+    epochs,
+    batch_size=256,
+    lr=1e-3,
+    loss="mse",
+    alpha=0.01,
+    validation_data=None,
+    verbose=0,
+    callbacks=None,
+    **fit_kwargs,
+):
     """Compile ``model`` with Adam on a cosine-decayed learning rate, then fit it.
 
     Taught in lesson 01; reused in lessons 02-08. The learning rate decays from ``lr`` to
@@ -63,9 +77,16 @@ def train(model, x, y=None, *, epochs, batch_size=256, lr=1e-3, loss="mse", alph
     steps = epochs * math.ceil(len(x) / batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps, alpha=alpha)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss)
-    return model.fit(x, x if y is None else y, epochs=epochs, batch_size=batch_size,
-                     validation_data=validation_data, verbose=verbose, callbacks=callbacks,
-                     **fit_kwargs)
+    return model.fit(
+        x,
+        x if y is None else y,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=validation_data,
+        verbose=verbose,
+        callbacks=callbacks,
+        **fit_kwargs,
+    )
 
 
 def mean_logit_bias(x, eps=1e-3):

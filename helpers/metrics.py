@@ -1,4 +1,5 @@
 """Metrics in their usual units: mean squared error, PSNR in dB, principal angles in degrees."""
+
 from __future__ import annotations
 
 import warnings
@@ -43,7 +44,7 @@ def psnr(clean, estimate, *, data_range: float = 1.0) -> float:
     if c.ndim < 2:
         raise ValueError(f"clean must be a batch of images (n, ...), got shape {c.shape}")
     per_image = np.mean((c - e).reshape(len(c), -1) ** 2, axis=1)
-    db = 10.0 * np.log10(data_range ** 2 / np.maximum(per_image, 1e-10))
+    db = 10.0 * np.log10(data_range**2 / np.maximum(per_image, 1e-10))
     return float(np.mean(db))
 
 
@@ -63,8 +64,15 @@ def principal_angles(a, b) -> np.ndarray:
     return np.sort(np.degrees(np.arccos(np.clip(cosines, -1.0, 1.0))))
 
 
-def precision_at_k(query_features, query_labels, base_features, base_labels, *, k: int = 10,
-                   exclude_self: bool = False) -> float:
+def precision_at_k(
+    query_features,
+    query_labels,
+    base_features,
+    base_labels,
+    *,
+    k: int = 10,
+    exclude_self: bool = False,
+) -> float:
     """Share of the ``k`` nearest neighbours (Euclidean) that have the query's label.
 
     With ``exclude_self`` the base is the query set itself and each point's own match is skipped.
@@ -76,8 +84,10 @@ def precision_at_k(query_features, query_labels, base_features, base_labels, *, 
     ql = np.asarray(query_labels)
     bl = np.asarray(base_labels)
     if q.shape[1] != b.shape[1]:
-        raise ValueError(f"query_features and base_features must have the same width, "
-                         f"got {q.shape} and {b.shape}")
+        raise ValueError(
+            f"query_features and base_features must have the same width, "
+            f"got {q.shape} and {b.shape}"
+        )
     if len(ql) != len(q):
         raise ValueError(f"query_labels must have {len(q)} entries, got {len(ql)}")
     if len(bl) != len(b):
@@ -91,23 +101,26 @@ def precision_at_k(query_features, query_labels, base_features, base_labels, *, 
     return float(np.mean(bl[idx] == ql[:, None]))
 
 
-def linear_probe(train_features, train_labels, test_features, test_labels, *,
-                 max_iter: int = 300, C: float = 1.0) -> float:
+def linear_probe(
+    train_features, train_labels, test_features, test_labels, *, max_iter: int = 300, C: float = 1.0
+) -> float:
     """Test accuracy of a multinomial logistic regression fitted on frozen features.
 
     Features are standardised with the training set's mean and deviation first.
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
 
     xtr = as_float_array(train_features, "train_features", ndim=2)
     xte = as_float_array(test_features, "test_features", ndim=2)
     if xtr.shape[1] != xte.shape[1]:
-        raise ValueError(f"train_features and test_features must have the same width, "
-                         f"got {xtr.shape} and {xte.shape}")
+        raise ValueError(
+            f"train_features and test_features must have the same width, "
+            f"got {xtr.shape} and {xte.shape}"
+        )
     ytr, yte = np.asarray(train_labels), np.asarray(test_labels)
     if len(ytr) != len(xtr):
         raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")

@@ -9,6 +9,7 @@ Bad arguments raise a ValueError that names the argument.
     from helpers.noise import gaussian, salt_and_pepper, masking, cutout
     x_noisy = gaussian(x, sigma=0.5, seed=0)       # x + 0.5·N(0, 1), clipped to [0, 1]
 """
+
 from __future__ import annotations
 
 import numbers
@@ -31,21 +32,31 @@ def _rng(seed) -> np.random.Generator:
 def _images(images, *, min_ndim: int = 2) -> np.ndarray:
     arr = np.asarray(images)
     if not np.issubdtype(arr.dtype, np.floating):
-        raise ValueError(f"images must be a float array with values in [0, 1], got dtype {arr.dtype}"
-                         " (divide uint8 images by 255 first)")
+        raise ValueError(
+            f"images must be a float array with values in [0, 1], got dtype {arr.dtype}"
+            " (divide uint8 images by 255 first)"
+        )
     if arr.ndim < min_ndim or arr.ndim > 4:
-        raise ValueError(f"images must be a batch of shape (n, d), (n, h, w) or (n, h, w, c)"
-                         f"{' with a spatial layout' if min_ndim > 2 else ''}, got shape {arr.shape}")
+        raise ValueError(
+            f"images must be a batch of shape (n, d), (n, h, w) or (n, h, w, c)"
+            f"{' with a spatial layout' if min_ndim > 2 else ''}, got shape {arr.shape}"
+        )
     return as_float_array(arr, "images", value_range=(0.0, 1.0))
 
 
 def _fraction(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= float(value) <= 1.0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not 0.0 <= float(value) <= 1.0
+    ):
         raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
     return float(value)
 
 
-def _chosen_per_image(shape: tuple[int, ...], fraction: float, rng: np.random.Generator) -> np.ndarray:
+def _chosen_per_image(
+    shape: tuple[int, ...], fraction: float, rng: np.random.Generator
+) -> np.ndarray:
     """Boolean mask choosing round(fraction · d) of the d values of each image, at random."""
     n, d = shape[0], int(np.prod(shape[1:]))
     k = int(round(fraction * d))
@@ -63,7 +74,12 @@ def gaussian(images, sigma: float = 0.5, *, seed=0, clip: bool = True) -> np.nda
     leaves [0, 1], which is not an image any more (and no longer matches a sigmoid output).
     """
     x = _images(images)
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not np.isfinite(sigma) or sigma < 0:
+    if (
+        isinstance(sigma, bool)
+        or not isinstance(sigma, numbers.Real)
+        or not np.isfinite(sigma)
+        or sigma < 0
+    ):
         raise ValueError(f"sigma must be a finite number >= 0, got {sigma!r}")
     noisy = x + float(sigma) * _rng(seed).standard_normal(x.shape)
     if clip:
@@ -72,7 +88,7 @@ def gaussian(images, sigma: float = 0.5, *, seed=0, clip: bool = True) -> np.nda
 
 
 def salt_and_pepper(images, fraction: float = 0.2, *, seed=0) -> np.ndarray:
-    """Set a ``fraction`` of each image's values to 0 (pepper) or 1 (salt), each with probability ½."""
+    """Set a ``fraction`` of each image's values to 0 (pepper) or 1 (salt), each with chance ½."""
     x = _images(images)
     fraction = _fraction(fraction, "fraction")
     rng = _rng(seed)
@@ -94,22 +110,29 @@ def masking(images, fraction: float = 0.25, *, seed=0) -> np.ndarray:
 
 
 def cutout(images, size: int = 10, *, seed=0, fill: float = 0.0) -> np.ndarray:
-    """Occlusion (cutout, DeVries & Taylor 2017): one ``size`` × ``size`` square per image set to ``fill``.
+    """Occlusion (cutout, DeVries & Taylor 2017): one ``size`` × ``size`` square per image, set
+    to ``fill``.
 
     The square lies wholly inside the image, at a random position. Images must keep their spatial
     layout, (n, h, w) or (n, h, w, c).
     """
     x = _images(images, min_ndim=3)
     h, w = x.shape[1], x.shape[2]
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or not 1 <= size <= min(h, w):
-        raise ValueError(f"size must be an integer in 1..{min(h, w)} (the patch side in pixels), got {size!r}")
+    if (
+        isinstance(size, bool)
+        or not isinstance(size, numbers.Integral)
+        or not 1 <= size <= min(h, w)
+    ):
+        raise ValueError(
+            f"size must be an integer in 1..{min(h, w)} (the patch side in pixels), got {size!r}"
+        )
     fill = _fraction(fill, "fill")
     rng = _rng(seed)
     rows = rng.integers(0, h - size + 1, size=len(x))
     cols = rng.integers(0, w - size + 1, size=len(x))
     out = x.copy()
     for i, (r, c) in enumerate(zip(rows, cols)):
-        out[i, r:r + size, c:c + size] = fill
+        out[i, r : r + size, c : c + size] = fill
     return out
 
 

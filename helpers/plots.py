@@ -1,4 +1,5 @@
 """Figures the lessons share: image grids, reconstruction rows, training curves, latent maps."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -14,16 +15,27 @@ def _as_images(images, name: str, image_shape: tuple[int, int] | None) -> np.nda
         side = int(round(np.sqrt(arr.shape[1])))
         shape = image_shape or (side, side)
         if shape[0] * shape[1] != arr.shape[1]:
-            raise ValueError(f"{name} has {arr.shape[1]} values per image, which is not a "
-                             f"{shape[0]}x{shape[1]} image; pass image_shape")
+            raise ValueError(
+                f"{name} has {arr.shape[1]} values per image, which is not a "
+                f"{shape[0]}x{shape[1]} image; pass image_shape"
+            )
         arr = arr.reshape(len(arr), *shape)
     return arr
 
 
-def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
-                title: str | None = None, image_shape: tuple[int, int] | None = None,
-                cmap: str = "gray", vmin: float | None = 0.0, vmax: float | None = 1.0,
-                size: float = 1.3, signed: bool = False) -> None:
+def show_images(
+    images,
+    *,
+    titles: Sequence[str] | None = None,
+    ncols: int = 10,
+    title: str | None = None,
+    image_shape: tuple[int, int] | None = None,
+    cmap: str = "gray",
+    vmin: float | None = 0.0,
+    vmax: float | None = 1.0,
+    size: float = 1.3,
+    signed: bool = False,
+) -> None:
     """Show a batch of images (n, h, w) or flattened (n, h*w) as a grid (shown; returns None).
 
     ``signed=True`` is for weights and directions: one colour scale symmetric about 0 (zero is
@@ -41,8 +53,9 @@ def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
         vmin = -vmax
     ncols = min(ncols, len(imgs))
     nrows = int(np.ceil(len(imgs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.5 if title else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, size * nrows + (0.5 if title else 0)), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(imgs):
@@ -56,9 +69,15 @@ def show_images(images, *, titles: Sequence[str] | None = None, ncols: int = 10,
     plt.show()
 
 
-def compare_rows(rows: Mapping[str, object], *, n: int = 10, title: str | None = None,
-                 image_shape: tuple[int, int] | None = None, size: float = 1.3) -> None:
-    """One row of ``n`` images per entry of ``rows`` (label -> batch), e.g. original / reconstruction.
+def compare_rows(
+    rows: Mapping[str, object],
+    *,
+    n: int = 10,
+    title: str | None = None,
+    image_shape: tuple[int, int] | None = None,
+    size: float = 1.3,
+) -> None:
+    """One row of ``n`` images per entry of ``rows`` (label -> batch): original, reconstruction…
 
     Every batch must hold at least ``n`` images; the i-th column shows the i-th image of each.
     """
@@ -66,12 +85,18 @@ def compare_rows(rows: Mapping[str, object], *, n: int = 10, title: str | None =
 
     if not rows:
         raise ValueError("rows must name at least one batch of images")
-    batches = {label: _as_images(batch, f"rows[{label!r}]", image_shape) for label, batch in rows.items()}
+    batches = {
+        label: _as_images(batch, f"rows[{label!r}]", image_shape) for label, batch in rows.items()
+    }
     for label, batch in batches.items():
         if len(batch) < n:
             raise ValueError(f"rows[{label!r}] has {len(batch)} images, fewer than n={n}")
-    fig, axes = plt.subplots(len(batches), n, figsize=(size * n, size * len(batches) + (0.5 if title else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(batches),
+        n,
+        figsize=(size * n, size * len(batches) + (0.5 if title else 0)),
+        squeeze=False,
+    )
     for r, (label, batch) in enumerate(batches.items()):
         for c in range(n):
             ax = axes[r, c]
@@ -86,10 +111,17 @@ def compare_rows(rows: Mapping[str, object], *, n: int = 10, title: str | None =
     plt.show()
 
 
-def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Training curve",
-                 ylabel: str = "loss", logy: bool = False, ax=None,
-                 reference: Mapping[str, float] | None = None) -> None:
-    """Plot Keras training curves (a ``History`` or its ``.history`` dict) on ``ax`` or a new figure.
+def plot_history(
+    history,
+    *,
+    keys: Sequence[str] | None = None,
+    title: str = "Training curve",
+    ylabel: str = "loss",
+    logy: bool = False,
+    ax=None,
+    reference: Mapping[str, float] | None = None,
+) -> None:
+    """Plot Keras training curves (a ``History`` or its ``.history`` dict) on ``ax`` or a figure.
 
     By default every ``*loss`` key is drawn; ``val_`` curves are dashed. ``reference`` maps a
     label to a level drawn as a dotted horizontal line (e.g. PCA's error).
@@ -109,7 +141,9 @@ def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Tr
     for key in keys:
         values = hist[key]
         epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, "--" if key.startswith("val_") else "-", marker="o", ms=3, label=key)
+        ax.plot(
+            epochs, values, "--" if key.startswith("val_") else "-", marker="o", ms=3, label=key
+        )
     for i, (label, level) in enumerate((reference or {}).items()):
         ax.axhline(level, color=f"C{len(keys) + i}", ls=":", lw=2, label=label)
     ax.set_xlabel("epoch")
@@ -122,8 +156,16 @@ def plot_history(history, *, keys: Sequence[str] | None = None, title: str = "Tr
         plt.show()
 
 
-def plot_latent(codes, labels, *, title: str = "Latent codes", ax=None, class_names=None,
-                s: float = 4.0, alpha: float = 0.6) -> None:
+def plot_latent(
+    codes,
+    labels,
+    *,
+    title: str = "Latent codes",
+    ax=None,
+    class_names=None,
+    s: float = 4.0,
+    alpha: float = 0.6,
+) -> None:
     """Scatter of 2-D codes coloured by label, with a legend, on ``ax`` or a new figure."""
     import matplotlib.pyplot as plt
 

@@ -1,4 +1,5 @@
 """Training progress that does not flood a stored notebook."""
+
 from __future__ import annotations
 
 import time
@@ -27,5 +28,7 @@ class PrintEvery(keras.callbacks.Callback):
         if done % self.every == 0 or done == self._epochs:
             values = "  ".join(f"{k} {v:.4g}" for k, v in (logs or {}).items())
             total = f"/{self._epochs}" if self._epochs else ""
-            print(f"epoch {done}{total}  {values}  ({time.perf_counter() - self._start:.0f} s)",
-                  flush=True)
+            print(
+                f"epoch {done}{total}  {values}  ({time.perf_counter() - self._start:.0f} s)",
+                flush=True,
+            )

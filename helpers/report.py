@@ -3,6 +3,7 @@
 The benchmark sets ``COURSE_RESULTS_DIR``; :func:`report` then writes ``<lesson>.json`` there,
 and :func:`read_results` reads it back. This module owns that hand-off.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,10 @@ def goal_met(value: float, goal: tuple[str, float]) -> bool:
 
 def _goal(goal, what: str) -> tuple[str, float]:
     if not isinstance(goal, (tuple, list)) or len(goal) != 2 or goal[0] not in GOAL_OPS:
-        raise ValueError(f"{what} must be an (operator, number) pair with operator one of "
-                         f"{list(GOAL_OPS)}, e.g. ('<=', 3.0); got {goal!r}")
+        raise ValueError(
+            f"{what} must be an (operator, number) pair with operator one of "
+            f"{list(GOAL_OPS)}, e.g. ('<=', 3.0); got {goal!r}"
+        )
     return goal[0], _number(goal[1], what)
 
 
@@ -53,8 +56,9 @@ def format_goal(goal: tuple[str, float]) -> str:
     return f"{op.replace('<=', '≤').replace('>=', '≥')} {_format(target)}"
 
 
-def report(lesson: str, results: Mapping[str, float],
-           goals: Mapping[str, tuple[str, float]] | None = None) -> dict[str, float]:
+def report(
+    lesson: str, results: Mapping[str, float], goals: Mapping[str, tuple[str, float]] | None = None
+) -> dict[str, float]:
     """Print the lesson's headline results with their goals; return the results as plain floats.
 
     ``lesson`` is the notebook's stem (``"01_pca_vs_linear_autoencoder"``); ``results`` maps a
@@ -64,7 +68,9 @@ def report(lesson: str, results: Mapping[str, float],
     values, goals and met flags are also written there as ``<lesson>.json``.
     """
     if not isinstance(lesson, str) or not _STEM.match(lesson):
-        raise ValueError(f"lesson must be a notebook stem like '01_pca_vs_linear_autoencoder', got {lesson!r}")
+        raise ValueError(
+            f"lesson must be a notebook stem like '01_pca_vs_linear_autoencoder', got {lesson!r}"
+        )
     if not isinstance(results, Mapping) or not results:
         raise ValueError("results must be a non-empty mapping of name -> number")
     clean: dict[str, float] = {}
@@ -80,11 +86,16 @@ def report(lesson: str, results: Mapping[str, float],
         raise ValueError(f"goals names results that are not reported: {sorted(unknown)}")
 
     width = max(len(n) for n in clean)
-    lines = [f"Headline results — {lesson}", f"{'result':<{width}}  {'value':>10}  {'goal':<10}  status"]
+    lines = [
+        f"Headline results — {lesson}",
+        f"{'result':<{width}}  {'value':>10}  {'goal':<10}  status",
+    ]
     for name, number in clean.items():
         if name in goals:
             status = "met" if goal_met(number, goals[name]) else "NOT met"
-            lines.append(f"{name:<{width}}  {_format(number):>10}  {format_goal(goals[name]):<10}  {status}")
+            lines.append(
+                f"{name:<{width}}  {_format(number):>10}  {format_goal(goals[name]):<10}  {status}"
+            )
         else:
             lines.append(f"{name:<{width}}  {_format(number):>10}")
     print("\n".join(lines))
@@ -111,8 +122,12 @@ def read_results(directory: str | Path, lesson: str) -> dict[str, dict]:
     if not path.exists():
         others = sorted(p.stem for p in directory.glob("*.json"))
         if others:
-            raise ValueError(f"{lesson} reported its results under the wrong name {others}; "
-                             f"call helpers.report({lesson!r}, ...)")
-        raise FileNotFoundError(f"{lesson} reported no results: its last cell should call "
-                                f"helpers.report({lesson!r}, ...)")
+            raise ValueError(
+                f"{lesson} reported its results under the wrong name {others}; "
+                f"call helpers.report({lesson!r}, ...)"
+            )
+        raise FileNotFoundError(
+            f"{lesson} reported no results: its last cell should call "
+            f"helpers.report({lesson!r}, ...)"
+        )
     return json.loads(path.read_text(encoding="utf-8"))

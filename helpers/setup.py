@@ -1,4 +1,5 @@
-"""One call at the top of every lesson: quiet TensorFlow import, seed, determinism, plot style, versions."""
+"""One call at the top of every lesson: quiet TensorFlow, seeds, determinism, style, versions."""
+
 from __future__ import annotations
 
 import os
@@ -25,6 +26,7 @@ def import_tensorflow_quietly() -> None:
         saved = os.dup(2)
     except (OSError, ValueError):  # no real stderr (some embedded shells)
         import tensorflow  # noqa: F401
+
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -61,7 +63,9 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 def check_versions(modules: dict[str, object]) -> None:
     """Raise a clear error when a library is older than the course needs."""
     if sys.version_info < (3, 10):
-        raise RuntimeError(f"The course needs Python 3.10 or newer, this is {sys.version.split()[0]}")
+        raise RuntimeError(
+            f"The course needs Python 3.10 or newer, this is {sys.version.split()[0]}"
+        )
     for name, minimum in MIN_VERSIONS.items():
         module = modules[name]
         have = _version_tuple(module.__version__)
@@ -77,19 +81,21 @@ def plotting_style() -> None:
     """Large, readable figures that still keep the stored notebooks small."""
     import matplotlib as mpl
 
-    mpl.rcParams.update({
-        "figure.figsize": (10, 4),
-        "figure.dpi": 72,
-        "savefig.dpi": 72,
-        "font.size": 13,
-        "axes.titlesize": 14,
-        "axes.labelsize": 13,
-        "legend.fontsize": 11,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "image.cmap": "gray",
-        "figure.constrained_layout.use": True,
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (10, 4),
+            "figure.dpi": 72,
+            "savefig.dpi": 72,
+            "font.size": 13,
+            "axes.titlesize": 14,
+            "axes.labelsize": 13,
+            "legend.fontsize": 11,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "image.cmap": "gray",
+            "figure.constrained_layout.use": True,
+        }
+    )
 
 
 def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool = True) -> int:
@@ -108,10 +114,10 @@ def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool 
     warnings.filterwarnings("ignore", message=".*Protobuf gencode version.*")
     import_tensorflow_quietly()
 
+    import keras
     import numpy as np
     import sklearn
     import tensorflow as tf
-    import keras
 
     tf.get_logger().setLevel("ERROR")
     check_versions({"tensorflow": tf, "keras": keras, "numpy": np, "sklearn": sklearn})
@@ -120,6 +126,8 @@ def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool 
         tf.config.experimental.enable_op_determinism()
     plotting_style()
     if verbose:
-        print(f"seed {seed} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
-              f"NumPy {np.__version__} | scikit-learn {sklearn.__version__}")
+        print(
+            f"seed {seed} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
+            f"NumPy {np.__version__} | scikit-learn {sklearn.__version__}"
+        )
     return seed

@@ -1,4 +1,5 @@
 """Intervals that decide close comparisons: bootstrap over test examples, paired t over runs."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,8 +29,9 @@ def _level(level: float) -> float:
     return float(level)
 
 
-def bootstrap_ci(statistic: Callable[..., float], *arrays, n_boot: int = 1000,
-                 level: float = 0.95, seed: int = 0) -> Interval:
+def bootstrap_ci(
+    statistic: Callable[..., float], *arrays, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> Interval:
     """Percentile bootstrap interval of ``statistic(*arrays)``, resampling examples jointly.
 
     ``arrays`` share their first axis (one row per test example); each bootstrap replicate
@@ -46,7 +48,9 @@ def bootstrap_ci(statistic: Callable[..., float], *arrays, n_boot: int = 1000,
     arrs = [np.asarray(a) for a in arrays]
     n = len(arrs[0])
     if n < 2 or any(len(a) != n for a in arrs):
-        raise ValueError(f"arrays must share a first axis of length >= 2, got {[len(a) for a in arrs]}")
+        raise ValueError(
+            f"arrays must share a first axis of length >= 2, got {[len(a) for a in arrs]}"
+        )
     rng = np.random.default_rng(seed)
     reps = np.empty(n_boot)
     for b in range(n_boot):

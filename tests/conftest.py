@@ -1,4 +1,5 @@
 """Unit tests draw figures off-screen and close them after each test."""
+
 import matplotlib
 import pytest
 

@@ -87,7 +87,7 @@ def test_roc_auc_and_average_precision_match_sklearn():
     rng = np.random.default_rng(1)
     y = rng.integers(0, 2, 300)
     continuous = rng.normal(size=300) + y
-    tied = np.round(continuous, 1)                     # many ties, across both classes
+    tied = np.round(continuous, 1)  # many ties, across both classes
     for s in (continuous, tied):
         assert anomaly.roc_auc(s, y) == pytest.approx(roc_auc_score(y, s))
         assert anomaly.average_precision(s, y) == pytest.approx(average_precision_score(y, s))

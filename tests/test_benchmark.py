@@ -2,10 +2,16 @@ import pytest
 
 from helpers import benchmark
 
-ENTRY = {"seconds": 80.4, "reference_seconds": 2.0, "relative": 40.2,
-         "results": {"mse_ratio_k32": {"value": 1.0000126, "goal": ["<=", 1.005], "met": True},
-                     "sq_error": {"value": 4.28, "goal": ["<=", 3.0], "met": False},
-                     "k": {"value": 32.0}}}
+ENTRY = {
+    "seconds": 80.4,
+    "reference_seconds": 2.0,
+    "relative": 40.2,
+    "results": {
+        "mse_ratio_k32": {"value": 1.0000126, "goal": ["<=", 1.005], "met": True},
+        "sq_error": {"value": 4.28, "goal": ["<=", 3.0], "met": False},
+        "k": {"value": 32.0},
+    },
+}
 
 
 def test_course_table_rows_come_from_results_and_notebook_titles():
@@ -22,11 +28,15 @@ def test_course_table_rows_come_from_results_and_notebook_titles():
 
 def test_update_readme_rewrites_only_the_table(tmp_path, monkeypatch):
     readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{benchmark.START}\nold table\n{benchmark.END}\noutro\n", encoding="utf-8")
+    readme.write_text(
+        f"intro\n{benchmark.START}\nold table\n{benchmark.END}\noutro\n", encoding="utf-8"
+    )
     monkeypatch.setattr(benchmark, "README", readme)
     benchmark.update_readme({"01_pca_vs_linear_autoencoder": ENTRY})
     text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"intro\n{benchmark.START}\n| lesson |") and text.endswith(f"{benchmark.END}\noutro\n")
+    assert text.startswith(f"intro\n{benchmark.START}\n| lesson |") and text.endswith(
+        f"{benchmark.END}\noutro\n"
+    )
     assert "old table" not in text and "PCA vs the linear autoencoder" in text
 
 

@@ -70,12 +70,16 @@ def test_fashion_and_ecg_shapes_and_splits():
     assert x_tr.shape == (400, 140) and x_va.shape == (100, 140) and x_te.shape == (4500, 140)
     assert np.sum(y_tr == 1) + np.sum(y_va == 1) == 292 and np.sum(y_te == 1) == 2627
     assert np.sum(y_va == 1) in (58, 59), "the split keeps the share of normal beats"
-    assert set(np.unique(y_va)) == {1, 2, 3, 4, 5}, "every class, even the rare ones, is represented"
+    assert set(np.unique(y_va)) == {1, 2, 3, 4, 5}, (
+        "every class, even the rare ones, is represented"
+    )
 
 
 def test_missing_file_names_it_and_says_how_to_restore(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    with pytest.raises(data.DataFileError, match=r"mnist\.npz is missing.*git checkout -- data/mnist\.npz"):
+    with pytest.raises(
+        data.DataFileError, match=r"mnist\.npz is missing.*git checkout -- data/mnist\.npz"
+    ):
         data.load_mnist()
 
 
@@ -95,7 +99,9 @@ def test_unknown_name_is_rejected():
 def test_data_readme_records_the_checksums_the_loader_verifies():
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
     listed = sorted(p.name for p in data.data_dir().glob("*.npz"))
-    assert listed == sorted(data.SHA256), "every shipped file has a checksum in helpers.data, and only those"
+    assert listed == sorted(data.SHA256), (
+        "every shipped file has a checksum in helpers.data, and only those"
+    )
     for name, digest in data.SHA256.items():
         row = next((line for line in readme.splitlines() if f"`{name}`" in line), "")
         assert digest in row, f"data/README.md must record {name}'s sha256 {digest[:12]}…"

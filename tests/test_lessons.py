@@ -4,6 +4,7 @@ Each piece is shown in full in the notebook that teaches it and imported elsewhe
 compares the two definitions as code (docstrings and comments aside), so they cannot drift, and
 checks that no other lesson writes the same piece again under its name.
 """
+
 import ast
 import inspect
 import json
@@ -15,15 +16,24 @@ import pytest
 import helpers
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-TAUGHT_IN = {"DenseTransposed": "01", "pca_reconstruct": "01", "train": "01", "mean_logit_bias": "03"}
+TAUGHT_IN = {
+    "DenseTransposed": "01",
+    "pca_reconstruct": "01",
+    "train": "01",
+    "mean_logit_bias": "03",
+}
 
 
 def _without_docstrings(node: ast.AST) -> str:
     for sub in ast.walk(node):
         body = getattr(sub, "body", None)
-        if (isinstance(sub, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(sub, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             sub.body = body[1:] or [ast.Pass()]
     return ast.dump(node, annotate_fields=False)
 
@@ -34,8 +44,11 @@ def _definitions(notebook: Path) -> dict[str, ast.AST]:
     for cell in cells:
         if cell["cell_type"] != "code":
             continue
-        source = "\n".join(line for line in "".join(cell["source"]).splitlines()
-                           if not line.lstrip().startswith(("%", "!")))
+        source = "\n".join(
+            line
+            for line in "".join(cell["source"]).splitlines()
+            if not line.lstrip().startswith(("%", "!"))
+        )
         for node in ast.parse(source).body:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 found[node.name] = node
@@ -62,7 +75,8 @@ def test_the_teaching_notebook_shows_the_same_code(lessons, name):
     assert shown is not None, f"{notebook.name} teaches {name} and must define it in a cell"
     module_node = ast.parse(inspect.getsource(getattr(lessons, name))).body[0]
     assert _without_docstrings(shown) == _without_docstrings(module_node), (
-        f"{name} in {notebook.name} and in helpers/lessons.py differ: change both together")
+        f"{name} in {notebook.name} and in helpers/lessons.py differ: change both together"
+    )
     assert f"lesson {TAUGHT_IN[name]}" in getattr(lessons, name).__doc__
 
 
@@ -72,7 +86,8 @@ def test_no_other_lesson_writes_the_piece_again(name):
         if notebook.name.startswith(TAUGHT_IN[name]):
             continue
         assert name not in _definitions(notebook), (
-            f"{notebook.name} defines {name} again: import it from helpers.lessons")
+            f"{notebook.name} defines {name} again: import it from helpers.lessons"
+        )
 
 
 def test_dense_transposed_shares_the_encoder_kernel(lessons):
@@ -95,8 +110,9 @@ def test_pca_reconstruct_matches_sklearn_for_raw_data(lessons):
 
     x = np.random.default_rng(0).normal(size=(200, 6)) + 5.0
     pca = PCA(n_components=3).fit(x)
-    np.testing.assert_allclose(lessons.pca_reconstruct(pca, x, 3),
-                               pca.inverse_transform(pca.transform(x)), atol=1e-10)
+    np.testing.assert_allclose(
+        lessons.pca_reconstruct(pca, x, 3), pca.inverse_transform(pca.transform(x)), atol=1e-10
+    )
 
 
 def test_train_decays_the_learning_rate_to_alpha(lessons):

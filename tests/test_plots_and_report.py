@@ -1,4 +1,3 @@
-import json
 import subprocess
 import sys
 
@@ -12,7 +11,9 @@ from helpers.report import goal_met, read_results
 
 
 def test_show_images_accepts_flat_and_square_batches_and_returns_none():
-    assert plots.show_images(np.random.default_rng(0).random((12, 784)), ncols=6, title="grid") is None
+    assert (
+        plots.show_images(np.random.default_rng(0).random((12, 784)), ncols=6, title="grid") is None
+    )
     assert len(plt.gcf().axes) == 12
     plt.close("all")
     plots.show_images(np.zeros((3, 5, 7)), titles=["a", "b", "c"])
@@ -20,7 +21,10 @@ def test_show_images_accepts_flat_and_square_batches_and_returns_none():
 
 
 def test_signed_images_share_a_symmetric_scale_with_a_colour_bar():
-    w = np.array([[-2.0, 1.0], [0.5, 0.0]])[None].repeat(3, axis=0) * np.array([1, 2, 3])[:, None, None]
+    w = (
+        np.array([[-2.0, 1.0], [0.5, 0.0]])[None].repeat(3, axis=0)
+        * np.array([1, 2, 3])[:, None, None]
+    )
     plots.show_images(w, signed=True)
     fig = plt.gcf()
     images = [im for ax in fig.axes for im in ax.get_images()]
@@ -50,8 +54,10 @@ def test_compare_rows_and_its_errors():
 
 
 def test_plot_history_with_reference_line_and_latent():
-    assert plots.plot_history({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]},
-                              reference={"PCA": 1.5}) is None
+    assert (
+        plots.plot_history({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}, reference={"PCA": 1.5})
+        is None
+    )
     ax = plt.gcf().axes[0]
     assert len(ax.lines) == 3 and ax.lines[2].get_ydata()[0] == 1.5
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss", "val_loss", "PCA"]
@@ -68,8 +74,11 @@ def test_plot_history_with_reference_line_and_latent():
 
 def test_report_prints_goals_with_status_and_records_them(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
-    out = helpers.report("01_demo", {"ratio": np.float32(1.25), "k": 32, "err": 4.3},
-                         goals={"ratio": ("<=", 1.5), "err": ("<=", 3.0)})
+    out = helpers.report(
+        "01_demo",
+        {"ratio": np.float32(1.25), "k": 32, "err": 4.3},
+        goals={"ratio": ("<=", 1.5), "err": ("<=", 3.0)},
+    )
     assert out == {"ratio": 1.25, "k": 32.0, "err": pytest.approx(4.3)}
     lines = capsys.readouterr().out.splitlines()
     assert any("ratio" in line and "≤ 1.5" in line and line.endswith(" met") for line in lines)
@@ -107,15 +116,18 @@ def test_report_without_benchmark_records_nowhere(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["bench"]
 
 
-@pytest.mark.parametrize("lesson, results, goals, match", [
-    ("demo", {"x": 1.0}, None, "lesson"),
-    ("01_demo", {}, None, "non-empty"),
-    ("01_demo", {"x": float("nan")}, None, "finite"),
-    ("01_demo", {"x": "high"}, None, "number"),
-    ("01_demo", {"x": 1.0}, {"y": ("<=", 2)}, "not reported"),
-    ("01_demo", {"x": 1.0}, {"x": "<= 2"}, "operator"),
-    ("01_demo", {"x": 1.0}, {"x": ("<=", "two")}, "number"),
-])
+@pytest.mark.parametrize(
+    "lesson, results, goals, match",
+    [
+        ("demo", {"x": 1.0}, None, "lesson"),
+        ("01_demo", {}, None, "non-empty"),
+        ("01_demo", {"x": float("nan")}, None, "finite"),
+        ("01_demo", {"x": "high"}, None, "number"),
+        ("01_demo", {"x": 1.0}, {"y": ("<=", 2)}, "not reported"),
+        ("01_demo", {"x": 1.0}, {"x": "<= 2"}, "operator"),
+        ("01_demo", {"x": 1.0}, {"x": ("<=", "two")}, "number"),
+    ],
+)
 def test_report_rejects_bad_input(lesson, results, goals, match):
     with pytest.raises(ValueError, match=match):
         helpers.report(lesson, results, goals=goals)
@@ -132,8 +144,10 @@ def test_setup_seed_from_environment(monkeypatch):
 
 
 def test_importing_helpers_does_not_import_tensorflow_but_setup_does():
-    code = ("import sys, helpers; a = 'tensorflow' in sys.modules; helpers.setup(verbose=False); "
-            "print(a, 'tensorflow' in sys.modules)")
+    code = (
+        "import sys, helpers; a = 'tensorflow' in sys.modules; helpers.setup(verbose=False); "
+        "print(a, 'tensorflow' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
 

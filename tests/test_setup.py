@@ -4,7 +4,12 @@ from pathlib import Path
 from helpers.setup import MIN_VERSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-PIP_NAMES = {"tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy", "sklearn": "scikit-learn"}
+PIP_NAMES = {
+    "tensorflow": "tensorflow",
+    "keras": "keras",
+    "numpy": "numpy",
+    "sklearn": "scikit-learn",
+}
 
 
 def test_minimum_versions_agree_with_requirements():
@@ -15,4 +20,5 @@ def test_minimum_versions_agree_with_requirements():
         wanted = tuple(int(p) for p in found.group(1).split(".")[:2])
         assert wanted == MIN_VERSIONS[module], (
             f"{pip_name}: requirements.txt says >= {found.group(1)}, helpers/setup.py "
-            f"MIN_VERSIONS says {MIN_VERSIONS[module]}")
+            f"MIN_VERSIONS says {MIN_VERSIONS[module]}"
+        )

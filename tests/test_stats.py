@@ -17,7 +17,7 @@ def test_bootstrap_interval_covers_the_mean_and_shrinks_with_n():
 def test_bootstrap_keeps_pairs_together():
     rng = np.random.default_rng(1)
     a = rng.normal(0, 1, 500)
-    b = a + 0.05 + rng.normal(0, 0.01, 500)     # b beats a by 0.05, noisy only in the pairing
+    b = a + 0.05 + rng.normal(0, 0.01, 500)  # b beats a by 0.05, noisy only in the pairing
     paired = stats.bootstrap_ci(lambda x, y: np.mean(y - x), a, b)
     assert 0.045 < paired.low < paired.high < 0.055
 
@@ -30,13 +30,16 @@ def test_t_intervals_have_their_degrees_of_freedom():
     assert paired.estimate == pytest.approx(4 / 3) and paired.df == 2
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), n_boot=10), "n_boot"),
-    (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), np.zeros(4)), "arrays"),
-    (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), level=1.5), "level"),
-    (lambda: stats.t_interval([1.0]), "values"),
-    (lambda: stats.paired_t_interval([1.0, 2.0], [1.0]), "paired"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), n_boot=10), "n_boot"),
+        (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), np.zeros(4)), "arrays"),
+        (lambda: stats.bootstrap_ci(np.mean, np.zeros(5), level=1.5), "level"),
+        (lambda: stats.t_interval([1.0]), "values"),
+        (lambda: stats.paired_t_interval([1.0, 2.0], [1.0]), "paired"),
+    ],
+)
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
