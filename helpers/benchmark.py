@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from .report import RESULTS_DIR_ENV, format_goal, read_results
+from .slides import tag_slides
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -93,6 +94,7 @@ def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]
             else:
                 os.environ[RESULTS_DIR_ENV] = old
         results = read_results(tmp, path.stem)
+    tag_slides(nb)
     nbformat.write(nb, path)
     return seconds, results
 
