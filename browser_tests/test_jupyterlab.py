@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = os.environ.get("BROWSER_LESSON", "08_anomaly_detection.ipynb")
+NOTEBOOK = Path(os.environ.get("BROWSER_NOTEBOOK", ROOT / "notebooks" / "08_anomaly_detection.ipynb"))
+LESSON = NOTEBOOK.name
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"
 TOKEN = "course-browser-test"
@@ -42,11 +43,16 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
-    shutil.copy(ROOT / "notebooks" / LESSON, work / LESSON)
+    shutil.copy(NOTEBOOK, work / LESSON)
     settings = work / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # Render every cell (no virtual scrolling), so the page holds all of them.
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # No news pop-up (the machine has no network, and it would cover the page).
+    notifications = work / "settings" / "@jupyterlab" / "apputils-extension"
+    notifications.mkdir(parents=True)
+    (notifications / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     port = _free_port()
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
            "JUPYTER_RUNTIME_DIR": str(work / "runtime")}
@@ -113,16 +119,21 @@ def test_run_all_in_the_browser_then_explore_and_present(server, page):
     page.locator(".jp-Dialog .jp-mod-accept").click()
     n_code = page.locator(".jp-CodeCell").count()
     deadline = time.time() + RUN_ALL_TIMEOUT_S
+    idle_polls = 0
     while True:
+        time.sleep(2)
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
         done = [p for p in prompts if p.strip() not in ("[ ]:", "[*]:", "")]
-        if len(done) == n_code and page.locator(".jp-InputPrompt", has_text="[*]").count() == 0:
+        status = page.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
+        if len(done) == n_code and status == "idle":
+            break
+        idle_polls = idle_polls + 1 if status == "idle" and done else 0
+        if idle_polls >= 5:          # the kernel stopped before the end: a cell failed
             break
         if time.time() > deadline:
             page.screenshot(path=str(SHOTS / "timeout.png"))
             pytest.fail(f"run all did not finish in {RUN_ALL_TIMEOUT_S} s: "
                         f"{len(done)} of {n_code} cells done, prompts {prompts[:8]}…")
-        time.sleep(2)
     page.screenshot(path=str(SHOTS / "01_after_run_all.png"))
 
     page.keyboard.press("Control+s")

@@ -65,6 +65,25 @@ def reference_seconds(repeats: int = 3) -> float:
     return min(times)
 
 
+def store_as_jupyterlab_would(nb) -> None:
+    """Give ``nb`` the metadata JupyterLab sets on opening, so opening it does not mark it changed.
+
+    JupyterLab replaces a kernelspec whose display name differs from the installed kernel's
+    ("Python 3" vs "Python 3 (ipykernel)") and adds missing cell ids: either makes a freshly
+    opened lesson show unsaved changes before any edit.
+    """
+    import uuid
+
+    from jupyter_client.kernelspec import get_kernel_spec
+
+    spec = get_kernel_spec("python3")
+    nb.metadata["kernelspec"] = {"display_name": spec.display_name, "language": spec.language,
+                                 "name": "python3"}
+    for cell in nb.cells:
+        if not cell.get("id"):
+            cell["id"] = uuid.uuid4().hex[:8]
+
+
 def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]]:
     """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results).
 
@@ -95,6 +114,7 @@ def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]
                 os.environ[RESULTS_DIR_ENV] = old
         results = read_results(tmp, path.stem)
     tag_slides(nb)
+    store_as_jupyterlab_would(nb)
     nbformat.write(nb, path)
     return seconds, results
 

@@ -201,7 +201,8 @@ def threshold_explorer(scores, labels, threshold: float) -> object:
         right.set_xticks([0, 1], ["normal", "anomaly"])
         right.set_yticks([0, 1], ["normal", "anomaly"])
         right.grid(False)
-        right.set(xlabel="predicted", ylabel="true",
-                  title=f"precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+        right.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
+        fig.suptitle(f"threshold {threshold:.3g}:  precision {precision:.3f}   recall {recall:.3f}"
+                     f"   F1 {f1:.3f}")
 
     return explorer(draw, control)

@@ -6,8 +6,7 @@ The benchmark applies this to each notebook before executing it.
 """
 from __future__ import annotations
 
-RISE = {"scroll": True, "width": "95%", "height": "95%", "transition": "none",
-        "enable_chalkboard": False}
+RISE = {"scroll": True, "transition": "none", "enable_chalkboard": False}
 
 
 def _has_figure(cell: dict) -> bool:

@@ -52,3 +52,27 @@ def test_update_readme_without_markers_leaves_it_alone_and_says_so(tmp_path, mon
 def test_benchmark_rejects_unknown_lesson():
     with pytest.raises(SystemExit):
         benchmark.main(["42"])
+
+
+def test_stored_lessons_open_in_jupyterlab_without_unsaved_changes():
+    import json
+
+    from jupyter_client.kernelspec import get_kernel_spec
+
+    display_name = get_kernel_spec("python3").display_name
+    for path in sorted(benchmark.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["display_name"] == display_name, (
+            f"{path.name}: JupyterLab would rewrite the kernelspec on opening; "
+            f"run `python -m helpers.benchmark {path.name[:2]}`")
+        assert all(cell.get("id") for cell in nb["cells"]), f"{path.name}: a cell has no id"
+
+
+def test_store_as_jupyterlab_would_sets_kernelspec_and_ids():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
+    nb.cells[0].pop("id")
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    benchmark.store_as_jupyterlab_would(nb)
+    assert nb.metadata["kernelspec"]["display_name"] != "Python 3" and nb.cells[0]["id"]
