@@ -5,6 +5,7 @@ Run by ``.ci/run`` after the notebooks: ``pytest browser_tests``. It needs Debia
 (kept out of git). The server it starts serves a temporary copy of the lesson, so the run never
 touches the committed notebook, and it is stopped at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = Path(os.environ.get("BROWSER_NOTEBOOK", ROOT / "notebooks" / "08_anomaly_detection.ipynb"))
+NOTEBOOK = Path(
+    os.environ.get("BROWSER_NOTEBOOK", ROOT / "notebooks" / "08_anomaly_detection.ipynb")
+)
 LESSON = NOTEBOOK.name
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"
 TOKEN = "course-browser-test"
 RUN_ALL_TIMEOUT_S = int(os.environ.get("BROWSER_RUN_ALL_TIMEOUT", "600"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 playwright = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -52,16 +62,33 @@ def server(tmp_path_factory):
     notifications = work / "settings" / "@jupyterlab" / "apputils-extension"
     notifications.mkdir(parents=True)
     (notifications / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     port = _free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
-           "JUPYTER_RUNTIME_DIR": str(work / "runtime")}
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+    }
     log = open(work / "server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
-         "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={work}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.token={TOKEN}",
+            f"--ServerApp.root_dir={work}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while True:
@@ -90,8 +117,12 @@ def page(server, tmp_path_factory):
     with playwright.sync_playwright() as p:
         # A fresh, empty profile for every run (the machine has no network to sync it with).
         context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+            str(tmp_path_factory.mktemp("chromium")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
         page = context.new_page()
         page.set_default_timeout(60_000)
         yield page
@@ -107,13 +138,17 @@ def test_run_all_in_the_browser_then_explore_and_present(server, page):
     base, work = server
     page.goto(f"{base}/lab/tree/{LESSON}?token={TOKEN}")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-    page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                           " && document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                           ".getAttribute('data-status') === 'idle'", timeout=90_000)
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        " && document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        ".getAttribute('data-status') === 'idle'",
+        timeout=90_000,
+    )
     time.sleep(2)
     tab = page.locator(".lm-TabBar-tab.jp-mod-current")
-    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), \
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), (
         "opening a lesson must not mark it as changed"
+    )
 
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog .jp-mod-accept").click()
@@ -128,20 +163,23 @@ def test_run_all_in_the_browser_then_explore_and_present(server, page):
         if len(done) == n_code and status == "idle":
             break
         idle_polls = idle_polls + 1 if status == "idle" and done else 0
-        if idle_polls >= 5:          # the kernel stopped before the end: a cell failed
+        if idle_polls >= 5:  # the kernel stopped before the end: a cell failed
             break
         if time.time() > deadline:
             page.screenshot(path=str(SHOTS / "timeout.png"))
-            pytest.fail(f"run all did not finish in {RUN_ALL_TIMEOUT_S} s: "
-                        f"{len(done)} of {n_code} cells done, prompts {prompts[:8]}…")
+            pytest.fail(
+                f"run all did not finish in {RUN_ALL_TIMEOUT_S} s: "
+                f"{len(done)} of {n_code} cells done, prompts {prompts[:8]}…"
+            )
     page.screenshot(path=str(SHOTS / "01_after_run_all.png"))
 
     page.keyboard.press("Control+s")
     time.sleep(3)
     saved = json.loads((work / LESSON).read_text(encoding="utf-8"))
     code = [c for c in saved["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
-    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
         "every cell ran once, in order, from a fresh kernel"
+    )
     errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"error outputs: {[e['ename'] + ': ' + e['evalue'] for e in errors]}"
 
@@ -165,4 +203,6 @@ def test_run_all_in_the_browser_then_explore_and_present(server, page):
     time.sleep(3)
     slides = page.locator(".reveal .slides > section").count()
     page.screenshot(path=str(SHOTS / "04_slideshow.png"))
-    assert slides >= 5, f"the lesson should open as a slideshow of its sections, got {slides} slides"
+    assert slides >= 5, (
+        f"the lesson should open as a slideshow of its sections, got {slides} slides"
+    )

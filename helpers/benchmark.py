@@ -77,8 +77,11 @@ def store_as_jupyterlab_would(nb) -> None:
     from jupyter_client.kernelspec import get_kernel_spec
 
     spec = get_kernel_spec("python3")
-    nb.metadata["kernelspec"] = {"display_name": spec.display_name, "language": spec.language,
-                                 "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": spec.display_name,
+        "language": spec.language,
+        "name": "python3",
+    }
     for cell in nb.cells:
         if not cell.get("id"):
             cell["id"] = uuid.uuid4().hex[:8]

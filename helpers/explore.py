@@ -4,6 +4,7 @@ Each explorer shows its controls above a picture redrawn on every change. The ce
 output also carries a static PNG of the default state, so a reader of the notebook on the web,
 where widgets do not run, still sees the picture. nbval does not compare these outputs.
 """
+
 from __future__ import annotations
 
 import base64
@@ -28,8 +29,9 @@ def _png(draw: Callable, values: Mapping, figsize: tuple[float, float]) -> bytes
     return buffer.getvalue()
 
 
-def explorer(draw: Callable, controls: Mapping[str, object], *,
-             figsize: tuple[float, float] = (10, 4)) -> object:
+def explorer(
+    draw: Callable, controls: Mapping[str, object], *, figsize: tuple[float, float] = (10, 4)
+) -> object:
     """Show ``controls`` (name -> ipywidget) above a picture that ``draw(fig, **values)`` makes.
 
     The picture is redrawn whenever a control changes. Returns the widget box (for tests).
@@ -43,7 +45,9 @@ def explorer(draw: Callable, controls: Mapping[str, object], *,
         raise ValueError("controls must map each argument of draw to an ipywidget")
     for name, control in controls.items():
         if not isinstance(control, widgets.ValueWidget):
-            raise ValueError(f"controls[{name!r}] must be an ipywidgets value widget, got {control!r}")
+            raise ValueError(
+                f"controls[{name!r}] must be an ipywidgets value widget, got {control!r}"
+            )
 
     def values() -> dict:
         return {name: control.value for name, control in controls.items()}
@@ -59,22 +63,35 @@ def explorer(draw: Callable, controls: Mapping[str, object], *,
         control.observe(redraw, names="value")
     box = widgets.VBox([widgets.HBox(list(controls.values())), picture])
     box.add_class("course-explorer")
-    display({"application/vnd.jupyter.widget-view+json":
-             {"model_id": box.model_id, "version_major": 2, "version_minor": 0},
-             "image/png": base64.b64encode(first).decode("ascii"),
-             "text/plain": "Explorer (run the notebook in JupyterLab to move the sliders)"},
-            raw=True)
+    display(
+        {
+            "application/vnd.jupyter.widget-view+json": {
+                "model_id": box.model_id,
+                "version_major": 2,
+                "version_minor": 0,
+            },
+            "image/png": base64.b64encode(first).decode("ascii"),
+            "text/plain": "Explorer (run the notebook in JupyterLab to move the sliders)",
+        },
+        raw=True,
+    )
     return box
 
 
 def _slider(description: str, low: float, high: float, value: float, step: float | None = None):
     import ipywidgets as widgets
 
-    return widgets.FloatSlider(value=float(value), min=float(low), max=float(high),
-                               step=step or (high - low) / 100, description=description,
-                               continuous_update=True, readout_format=".2f",
-                               style={"description_width": "initial"},
-                               layout=widgets.Layout(width="45%"))
+    return widgets.FloatSlider(
+        value=float(value),
+        min=float(low),
+        max=float(high),
+        step=step or (high - low) / 100,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="45%"),
+    )
 
 
 def _decode_one(decode: Callable, z: np.ndarray) -> np.ndarray:
@@ -82,7 +99,9 @@ def _decode_one(decode: Callable, z: np.ndarray) -> np.ndarray:
     return image.reshape(28, 28) if image.size == 784 else image.reshape(image.shape[1:3])
 
 
-def latent_explorer(decode: Callable, codes, labels, *, path=None, title: str = "2-D code") -> object:
+def latent_explorer(
+    decode: Callable, codes, labels, *, path=None, title: str = "2-D code"
+) -> object:
     """Move a point over a 2-D code map and see what the decoder makes of it.
 
     ``decode`` maps a (1, 2) array of codes to one image (a trained decoder's mean image);
@@ -96,8 +115,10 @@ def latent_explorer(decode: Callable, codes, labels, *, path=None, title: str = 
     if len(y) != len(z):
         raise ValueError(f"labels must have {len(z)} entries, got {len(y)}")
     lo, hi = np.quantile(z, 0.005, axis=0), np.quantile(z, 0.995, axis=0)
-    controls = {"z1": _slider("z₁", lo[0], hi[0], np.median(z[:, 0])),
-                "z2": _slider("z₂", lo[1], hi[1], np.median(z[:, 1]))}
+    controls = {
+        "z1": _slider("z₁", lo[0], hi[0], np.median(z[:, 0])),
+        "z2": _slider("z₂", lo[1], hi[1], np.median(z[:, 1])),
+    }
     if path is not None:
         steps = as_float_array(path, "path", ndim=2)
         if steps.shape[1] != 2 or len(steps) < 2:
@@ -123,8 +144,14 @@ def latent_explorer(decode: Callable, codes, labels, *, path=None, title: str = 
     return explorer(draw, controls)
 
 
-def denoise_explorer(clean, corrupt: Mapping[str, Callable], levels: Mapping[str, tuple],
-                     denoisers: Mapping[str, Callable], *, n: int = 4) -> object:
+def denoise_explorer(
+    clean,
+    corrupt: Mapping[str, Callable],
+    levels: Mapping[str, tuple],
+    denoisers: Mapping[str, Callable],
+    *,
+    n: int = 4,
+) -> object:
     """Choose a corruption and its level; see noisy, classical and learned denoisers with PSNR.
 
     ``corrupt`` maps a name to ``f(images, level) -> noisy``, ``levels`` maps the same name to
@@ -144,7 +171,7 @@ def denoise_explorer(clean, corrupt: Mapping[str, Callable], levels: Mapping[str
     def retarget(change) -> None:
         low, high, default = levels[change["new"]]
         with level.hold_trait_notifications():
-            level.max = max(high, level.max)          # widen first, so min <= value <= max holds
+            level.max = max(high, level.max)  # widen first, so min <= value <= max holds
             level.min = low
             level.max = high
             level.step = (high - low) / 100
@@ -164,7 +191,9 @@ def denoise_explorer(clean, corrupt: Mapping[str, Callable], levels: Mapping[str
             axes[r, 0].set_ylabel(f"{name}\n{psnr(x, images.reshape(x.shape)):.1f} dB", fontsize=11)
         fig.suptitle(f"{kind}, level {level:.2f}: PSNR over these {len(x)} digits")
 
-    return explorer(draw, {"kind": kind, "level": level}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers))))
+    return explorer(
+        draw, {"kind": kind, "level": level}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers)))
+    )
 
 
 def threshold_explorer(scores, labels, threshold: float) -> object:
@@ -196,13 +225,22 @@ def threshold_explorer(scores, labels, threshold: float) -> object:
         matrix = np.array([[tn, fp], [fn, tp]])
         right.imshow(matrix, cmap="Blues")
         for (i, j), count in np.ndenumerate(matrix):
-            right.text(j, i, str(count), ha="center", va="center", fontsize=16,
-                       color="white" if count > matrix.max() / 2 else "black")
+            right.text(
+                j,
+                i,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=16,
+                color="white" if count > matrix.max() / 2 else "black",
+            )
         right.set_xticks([0, 1], ["normal", "anomaly"])
         right.set_yticks([0, 1], ["normal", "anomaly"])
         right.grid(False)
         right.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
-        fig.suptitle(f"threshold {threshold:.3g}:  precision {precision:.3f}   recall {recall:.3f}"
-                     f"   F1 {f1:.3f}")
+        fig.suptitle(
+            f"threshold {threshold:.3g}:  precision {precision:.3f}   recall {recall:.3f}"
+            f"   F1 {f1:.3f}"
+        )
 
     return explorer(draw, control)

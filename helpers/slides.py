@@ -4,6 +4,7 @@ The title and each ``##`` section start a slide, ``###`` a sub-slide; side code 
 nothing is skipped; everything else continues its slide (scrolling, so long cells fit).
 The benchmark applies this to each notebook before executing it.
 """
+
 from __future__ import annotations
 
 RISE = {"scroll": True, "transition": "none", "enable_chalkboard": False}

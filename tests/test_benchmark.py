@@ -64,7 +64,8 @@ def test_stored_lessons_open_in_jupyterlab_without_unsaved_changes():
         nb = json.loads(path.read_text(encoding="utf-8"))
         assert nb["metadata"]["kernelspec"]["display_name"] == display_name, (
             f"{path.name}: JupyterLab would rewrite the kernelspec on opening; "
-            f"run `python -m helpers.benchmark {path.name[:2]}`")
+            f"run `python -m helpers.benchmark {path.name[:2]}`"
+        )
         assert all(cell.get("id") for cell in nb["cells"]), f"{path.name}: a cell has no id"
 
 
@@ -73,6 +74,10 @@ def test_store_as_jupyterlab_would_sets_kernelspec_and_ids():
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")])
     nb.cells[0].pop("id")
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     benchmark.store_as_jupyterlab_would(nb)
     assert nb.metadata["kernelspec"]["display_name"] != "Python 3" and nb.cells[0]["id"]

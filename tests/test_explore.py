@@ -45,9 +45,11 @@ def test_latent_explorer_decodes_the_chosen_point():
 def test_denoise_explorer_switches_corruption_and_level():
     clean = np.random.default_rng(2).random((4, 784)).astype("float32")
     box = explore.denoise_explorer(
-        clean, {"gaussian": lambda x, s: x + s, "masking": lambda x, f: x * (1 - f)},
+        clean,
+        {"gaussian": lambda x, s: x + s, "masking": lambda x, f: x * (1 - f)},
         {"gaussian": (0.0, 1.0, 0.5), "masking": (0.1, 0.9, 0.3)},
-        {"identity": lambda x: x})
+        {"identity": lambda x: x},
+    )
     kind, level = box.children[0].children
     first = _picture(box)
     kind.value = "masking"

@@ -5,7 +5,9 @@ import pytest
 
 from helpers.slides import slide_type, tag_slides
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(
+    (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
+)
 
 
 def _md(text):
@@ -32,5 +34,6 @@ def test_every_lesson_is_stored_as_a_slideshow(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert "rise" in nb["metadata"]
     for cell in nb["cells"]:
-        assert cell["metadata"].get("slideshow", {}).get("slide_type") == slide_type(cell), \
+        assert cell["metadata"].get("slideshow", {}).get("slide_type") == slide_type(cell), (
             f"{path.name}: run `python -m helpers.benchmark {path.name[:2]}` to tag its slides"
+        )
