@@ -42,3 +42,14 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
         raise ValueError(
             f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
         )
+
+
+def codes_and_labels(codes, labels) -> tuple[np.ndarray, np.ndarray]:
+    """2-D codes (n, 2) and one label per code, or a ValueError naming the bad argument."""
+    z = as_float_array(codes, "codes", ndim=2)
+    if z.shape[1] != 2:
+        raise ValueError(f"codes must have shape (n, 2), got {z.shape}")
+    y = np.asarray(labels)
+    if len(y) != len(z):
+        raise ValueError(f"labels must have {len(z)} entries, got {len(y)}")
+    return z, y

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, codes_and_labels
 
 
 def _png(draw: Callable, values: Mapping, figsize: tuple[float, float]) -> bytes:
@@ -108,12 +108,7 @@ def latent_explorer(
     ``codes``/``labels`` are encoded digits, drawn as the map, so the gaps between classes show.
     With ``path`` (an (m, 2) array, e.g. an interpolation), a third slider walks along it.
     """
-    z = as_float_array(codes, "codes", ndim=2)
-    if z.shape[1] != 2:
-        raise ValueError(f"codes must have shape (n, 2), got {z.shape}")
-    y = np.asarray(labels)
-    if len(y) != len(z):
-        raise ValueError(f"labels must have {len(z)} entries, got {len(y)}")
+    z, y = codes_and_labels(codes, labels)
     lo, hi = np.quantile(z, 0.005, axis=0), np.quantile(z, 0.995, axis=0)
     controls = {
         "z1": _slider("z₁", lo[0], hi[0], np.median(z[:, 0])),

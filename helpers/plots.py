@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, codes_and_labels
 
 
 def _as_images(images, name: str, image_shape: tuple[int, int] | None) -> np.ndarray:
@@ -169,12 +169,7 @@ def plot_latent(
     """Scatter of 2-D codes coloured by label, with a legend, on ``ax`` or a new figure."""
     import matplotlib.pyplot as plt
 
-    z = as_float_array(codes, "codes", ndim=2)
-    if z.shape[1] != 2:
-        raise ValueError(f"codes must have shape (n, 2), got {z.shape}")
-    y = np.asarray(labels)
-    if len(y) != len(z):
-        raise ValueError(f"labels must have {len(z)} entries, got {len(y)}")
+    z, y = codes_and_labels(codes, labels)
     own = ax is None
     if own:
         _, ax = plt.subplots(figsize=(7, 6))
