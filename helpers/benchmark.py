@@ -19,6 +19,7 @@ import argparse
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -87,7 +88,41 @@ def store_as_jupyterlab_would(nb) -> None:
             cell["id"] = uuid.uuid4().hex[:8]
 
 
-def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]]:
+BUDGET_SECONDS = 90
+RUN_TIME = re.compile(r"\*\*Run time\*\*:.*?(?=\n\n|\Z)", re.DOTALL)
+
+
+def run_time_sentence(seconds: float, reference: float | None = None) -> str:
+    """The header's run-time sentence, from a measured time (and the reference workload's)."""
+    if seconds <= 0:
+        raise ValueError(f"seconds must be positive, got {seconds}")
+    text = (
+        f"**Run time**: {seconds:.0f} s on a 2-core laptop CPU, "
+        "as the course benchmark measured it"
+    )
+    if reference:
+        text += f"\n({seconds / reference:.0f} × its reference workload, timed in the same run)"
+    if seconds > BUDGET_SECONDS:
+        return text + f" — over the course's {BUDGET_SECONDS} s budget per lesson."
+    return text + "."
+
+
+def stamp_run_time(nb, seconds: float, reference: float | None = None) -> bool:
+    """Replace the ``**Run time**:`` paragraph of the first markdown cell; True if one was found."""
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        if not RUN_TIME.search(source):
+            return False
+        cell["source"] = RUN_TIME.sub(lambda _: run_time_sentence(seconds, reference), source, 1)
+        return True
+    return False
+
+
+def run_notebook(
+    path: Path, timeout: int = 900, reference: float | None = None
+) -> tuple[float, dict[str, dict]]:
     """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results).
 
     Raises when a cell fails, or when the notebook reports no results or under another name.
@@ -116,6 +151,7 @@ def run_notebook(path: Path, timeout: int = 900) -> tuple[float, dict[str, dict]
             else:
                 os.environ[RESULTS_DIR_ENV] = old
         results = read_results(tmp, path.stem)
+    stamp_run_time(nb, seconds, reference)
     tag_slides(nb)
     store_as_jupyterlab_would(nb)
     nbformat.write(nb, path)
@@ -194,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         print(f"{path.name} …", flush=True)
         try:
-            seconds, results = run_notebook(path)
+            seconds, results = run_notebook(path, reference=reference)
         except Exception as err:  # report every failing lesson, then exit non-zero
             failures.append(path.name)
             print(f"  FAILED: {type(err).__name__}: {str(err)[-2000:]}", flush=True)

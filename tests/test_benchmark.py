@@ -81,3 +81,27 @@ def test_store_as_jupyterlab_would_sets_kernelspec_and_ids():
     }
     benchmark.store_as_jupyterlab_would(nb)
     assert nb.metadata["kernelspec"]["display_name"] != "Python 3" and nb.cells[0]["id"]
+
+
+def test_run_time_sentence_states_the_measurement_and_the_budget():
+    from helpers.benchmark import run_time_sentence
+
+    within = run_time_sentence(61.6, 1.25)
+    assert within.startswith("**Run time**: 62 s ") and "(49 × its reference" in within
+    assert within.endswith(".") and "budget" not in within
+    assert "over the course's 90 s budget" in run_time_sentence(95.0)
+    with pytest.raises(ValueError, match="seconds"):
+        run_time_sentence(0.0)
+
+
+def test_stamp_run_time_rewrites_only_the_header_paragraph():
+    from helpers.benchmark import stamp_run_time
+
+    header = "# 09 — T\n\nIntro.\n\n**Run time**: 5 s, typed by hand\n(old).\n\n**Next**: more."
+    nb = {"cells": [{"cell_type": "code", "source": "x = 1"},
+                    {"cell_type": "markdown", "source": header}]}
+    assert stamp_run_time(nb, 70.2, 1.3)
+    text = nb["cells"][1]["source"]
+    assert "typed by hand" not in text and "**Run time**: 70 s" in text and "(54 ×" in text
+    assert text.startswith("# 09 — T\n\nIntro.\n\n") and text.endswith("\n\n**Next**: more.")
+    assert not stamp_run_time({"cells": [{"cell_type": "markdown", "source": "# no time"}]}, 1.0)
