@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -183,7 +184,9 @@ def denoise_explorer(
                 axes[r, c].imshow(images[c].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
                 axes[r, c].set_xticks([])
                 axes[r, c].set_yticks([])
-            axes[r, 0].set_ylabel(f"{name}\n{psnr(x, images.reshape(x.shape)):.1f} dB", fontsize=11)
+            label = textwrap.fill(name, 18)          # long labels on several short lines
+            score = psnr(x, images.reshape(x.shape))
+            axes[r, 0].set_ylabel(f"{label}\n{score:.1f} dB", fontsize=10)
         fig.suptitle(f"{kind}, level {level:.2f}: PSNR over these {len(x)} digits")
 
     return explorer(
