@@ -1,34 +1,74 @@
-"""JupyterLab in a real browser: run a lesson, move an explorer, open the slides.
+"""JupyterLab in a real browser: run a lesson, move every explorer, open every lesson's slides.
 
-Run by ``.ci/run`` after the notebooks: ``pytest browser_tests``. It needs Debian's Chromium
-(``/usr/bin/chromium``; override with ``CHROMIUM``) and writes screenshots to ``screenshots/``
-(kept out of git). The server it starts serves a temporary copy of the lesson, so the run never
-touches the committed notebook, and it is stopped at the end.
+Run by ``.ci/run`` after the notebooks: ``pytest browser_tests``. One JupyterLab server and one
+headless Chromium serve all the tests:
+
+- ``test_run_all_then_explore_and_present``: one lesson (default 08) opens without being marked
+  changed and runs with *Restart Kernel and Run All Cells*; every cell ran once, in order, without
+  an error; its explorer (if it has one) redraws when a slider moves; it opens as slides.
+- ``test_explorer_redraws``: each other lesson with an explorer (02, 04, 07) runs only up to its
+  explorer's cell (the first code cell calling ``…explorer(``, found by content, never by
+  position) with *Run All Above Selected Cell*, then that cell; those cells ran in order without
+  an error. Dragging a slider, and picking another entry of a drop-down if there is one, must
+  redraw the picture.
+- ``test_slides_open``: every lesson in ``notebooks/`` opens as a slideshow (``/rise/<lesson>``)
+  of at least 5 slides, and opening it runs no cell.
+
+Every test gets a fresh browser tab in a fresh JupyterLab workspace, and every kernel is shut down
+after each test, so kernels do not pile up. Screenshots go to ``screenshots/`` (kept out of git),
+named after the lesson: ``<lesson>_run_all.png``, ``<lesson>_explorer_before.png``,
+``<lesson>_explorer_after.png`` (and ``<lesson>_explorer_after_choice.png`` after a drop-down
+change), ``<lesson>_slides.png`` (``<lesson>_slides_after_run.png`` for the full run), and
+``<lesson>_timeout.png`` if a run does not finish.
+
+The server serves temporary copies of the lessons (``helpers`` is installed, and it finds
+``data/`` through its own location), so the run never touches the committed notebooks; its
+settings and workspaces are temporary too. Environment variables:
+
+- ``CHROMIUM``: the browser binary (default Debian's ``/usr/bin/chromium``);
+- ``BROWSER_NOTEBOOK``: the notebook of the full run (default ``notebooks/08_anomaly_detection``);
+- ``BROWSER_EXPLORERS``: the lessons whose explorers run up, by number (default ``02,04,07``;
+  empty for none);
+- ``BROWSER_RUN_ALL_TIMEOUT``: seconds allowed for the full run and for each run up to an
+  explorer (default 600).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = Path(
-    os.environ.get("BROWSER_NOTEBOOK", ROOT / "notebooks" / "08_anomaly_detection.ipynb")
-)
-LESSON = NOTEBOOK.name
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+FULL_RUN = Path(os.environ.get("BROWSER_NOTEBOOK", NOTEBOOKS / "08_anomaly_detection.ipynb"))
+EXPLORER_LESSONS = [
+    lesson.name
+    for lesson in LESSONS
+    if lesson.name[:2] in os.environ.get("BROWSER_EXPLORERS", "02,04,07").split(",")
+]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"
 TOKEN = "course-browser-test"
 RUN_ALL_TIMEOUT_S = int(os.environ.get("BROWSER_RUN_ALL_TIMEOUT", "600"))
+KERNEL_READY_MS = 90_000
+REDRAW_TIMEOUT_S = 30
+MIN_SLIDES = 5
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,30 +84,57 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 
+class Server(NamedTuple):
+    base: str  # http://127.0.0.1:<port>
+    work: Path  # the server's root: temporary copies of the lessons
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    work = tmp_path_factory.mktemp("lab")
-    shutil.copy(NOTEBOOK, work / LESSON)
-    settings = work / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
+def _write_settings(settings: Path) -> None:
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
     # Render every cell (no virtual scrolling), so the page holds all of them.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     # No news pop-up (the machine has no network, and it would cover the page).
-    notifications = work / "settings" / "@jupyterlab" / "apputils-extension"
+    notifications = settings / "@jupyterlab" / "apputils-extension"
     notifications.mkdir(parents=True)
     (notifications / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+
+
+def _api(base: str, method: str, path: str) -> Any:
+    request = urllib.request.Request(
+        f"{base}/api/{path}", method=method, headers={"Authorization": f"token {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def _shut_down_kernels(base: str) -> None:
+    for session in _api(base, "GET", "sessions"):
+        _api(base, "DELETE", f"sessions/{session['id']}")
+    for kernel in _api(base, "GET", "kernels"):
+        _api(base, "DELETE", f"kernels/{kernel['id']}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    work = tmp_path_factory.mktemp("lab")
+    for lesson in {*LESSONS, FULL_RUN}:
+        shutil.copy(lesson, work / lesson.name)
+    _write_settings(work / "settings")
     port = _free_port()
     env = {
         **os.environ,
         "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
     }
     log = open(work / "server.log", "w")
@@ -101,7 +168,7 @@ def server(tmp_path_factory):
                 raise RuntimeError((work / "server.log").read_text()[-3000:])
             time.sleep(0.5)
     try:
-        yield base, work
+        yield Server(base, work)
     finally:
         proc.terminate()
         try:
@@ -112,7 +179,7 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server, tmp_path_factory):
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     SHOTS.mkdir(exist_ok=True)
     with playwright.sync_playwright() as p:
         # A fresh, empty profile for every run (the machine has no network to sync it with).
@@ -121,88 +188,248 @@ def page(server, tmp_path_factory):
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
+            viewport={"width": 1400, "height": 1200},
         )
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
+        yield context
         context.close()
 
 
-def _menu(page, menu: str, item: str) -> None:
+@pytest.fixture
+def page(server: Server, browser: BrowserContext) -> Iterator[Page]:
+    """A new tab; afterwards it is closed and every kernel is shut down."""
+    tab = browser.new_page()
+    tab.set_default_timeout(60_000)
+    try:
+        yield tab
+    finally:
+        tab.close()
+        _shut_down_kernels(server.base)
+
+
+def _menu(page: Page, menu: str, item: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+    label = re.compile(rf"^{re.escape(item)}…?$")
+    page.locator(".lm-Menu-itemLabel").filter(has_text=label).first.click()
 
 
-def test_run_all_in_the_browser_then_explore_and_present(server, page):
-    base, work = server
-    page.goto(f"{base}/lab/tree/{LESSON}?token={TOKEN}")
+def _status(page: Page) -> str | None:
+    return page.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
+
+
+def _open_in_lab(page: Page, base: str, lesson: str) -> None:
+    """Open a lesson in a fresh workspace, wait for its kernel, check it is not marked changed."""
+    page.goto(f"{base}/lab/tree/{lesson}?reset&token={TOKEN}")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     page.wait_for_function(
         "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
         " && document.querySelector('.jp-Notebook-ExecutionIndicator')"
         ".getAttribute('data-status') === 'idle'",
-        timeout=90_000,
+        timeout=KERNEL_READY_MS,
     )
     time.sleep(2)
     tab = page.locator(".lm-TabBar-tab.jp-mod-current")
     assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), (
-        "opening a lesson must not mark it as changed"
+        f"opening {lesson} must not mark it as changed"
     )
 
-    _menu(page, "Kernel", "Restart Kernel and Run All Cells")
-    page.locator(".jp-Dialog .jp-mod-accept").click()
-    n_code = page.locator(".jp-CodeCell").count()
+
+def _prompts(page: Page, upto: int | None = None) -> list[str]:
+    """The input prompts of the code cells (all, or those among the first ``upto`` cells)."""
+    return page.evaluate(
+        """(upto) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+            .slice(0, upto ?? undefined)
+            .filter((cell) => cell.classList.contains('jp-CodeCell'))
+            .map((cell) => cell.querySelector('.jp-InputPrompt').innerText)""",
+        upto,
+    )
+
+
+def _wait_until_ran(page: Page, what: str, shot: Path, upto: int | None = None) -> None:
+    """Poll until the code cells (see :func:`_prompts`) all show a count and the kernel is idle.
+
+    Returns early when the kernel has stayed idle with cells still unrun (a cell failed and the
+    rest of the queue was dropped); the saved notebook then tells which one.
+    """
     deadline = time.time() + RUN_ALL_TIMEOUT_S
     idle_polls = 0
     while True:
         time.sleep(2)
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        done = [p for p in prompts if p.strip() not in ("[ ]:", "[*]:", "")]
-        status = page.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
-        if len(done) == n_code and status == "idle":
-            break
+        texts = _prompts(page, upto)
+        done = [t for t in texts if t.strip() not in ("[ ]:", "[*]:", "")]
+        status = _status(page)
+        if len(done) == len(texts) and status == "idle":
+            return
         idle_polls = idle_polls + 1 if status == "idle" and done else 0
-        if idle_polls >= 5:  # the kernel stopped before the end: a cell failed
-            break
+        if idle_polls >= 5:
+            return
         if time.time() > deadline:
-            page.screenshot(path=str(SHOTS / "timeout.png"))
+            page.screenshot(path=str(shot))
             pytest.fail(
-                f"run all did not finish in {RUN_ALL_TIMEOUT_S} s: "
-                f"{len(done)} of {n_code} cells done, prompts {prompts[:8]}…"
+                f"{what} did not finish in {RUN_ALL_TIMEOUT_S} s: "
+                f"{len(done)} of {len(texts)} cells done, prompts {texts[:8]}…"
             )
-    page.screenshot(path=str(SHOTS / "01_after_run_all.png"))
 
+
+def _save_and_check(page: Page, saved: Path, upto: int | None = None) -> None:
+    """Save, then check the saved code cells (all, or those before cell ``upto`` and it).
+
+    From a fresh kernel every one of them ran once, in order, without an error output.
+    """
     page.keyboard.press("Control+s")
-    time.sleep(3)
-    saved = json.loads((work / LESSON).read_text(encoding="utf-8"))
-    code = [c for c in saved["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    page.wait_for_function(
+        "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current')"
+        ".classList.contains('jp-mod-dirty')",
+        timeout=30_000,
+    )
+    cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
+    if upto is not None:
+        cells = cells[: upto + 1]
+    code = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
-        "every cell ran once, in order, from a fresh kernel"
+        f"every cell of {saved.name} ran once, in order, from a fresh kernel"
     )
     errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"error outputs: {[e['ename'] + ': ' + e['evalue'] for e in errors]}"
 
-    explorer = page.locator(".course-explorer").first
-    explorer.scroll_into_view_if_needed()
-    picture = explorer.locator(".course-explorer-picture")
-    before = picture.screenshot(path=str(SHOTS / "02_explorer_before.png"))
-    handle = explorer.locator(".noUi-handle").first
-    box = handle.bounding_box()
-    track = explorer.locator(".noUi-target").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(track["x"] + 0.85 * track["width"], box["y"] + box["height"] / 2, steps=8)
-    page.mouse.up()
-    time.sleep(3)
-    after = picture.screenshot(path=str(SHOTS / "03_explorer_after.png"))
-    assert after != before, "moving the slider must redraw the explorer's picture"
 
-    page.goto(f"{base}/rise/{LESSON}?token={TOKEN}")
-    page.locator(".reveal .slides section").first.wait_for(timeout=90_000)
-    time.sleep(3)
+PAINTED = """async (img) => {
+    if (!img.complete) {
+        await new Promise((done) => img.addEventListener('load', done, { once: true }));
+    }
+    await img.decode().catch(() => {});
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+def _look(picture: Locator, shot: Path | None = None) -> bytes:
+    """A screenshot of the explorer's picture once its current image is decoded and painted."""
+    picture.scroll_into_view_if_needed()
+    picture.evaluate(PAINTED)
+    return picture.screenshot(path=None if shot is None else str(shot))
+
+
+def _redrawn(page: Page, picture: Locator, before: bytes, shot: Path) -> bytes:
+    """Wait until the picture differs from ``before`` and has settled; save and return it.
+
+    Settled: the same on two looks a second apart, with the kernel idle (every redraw that the
+    change queued is done).
+    """
+    deadline = time.time() + REDRAW_TIMEOUT_S
+    last = now = before
+    while time.time() < deadline:
+        time.sleep(1)
+        now = _look(picture)
+        if now != before and now == last and _status(page) == "idle":
+            break
+        last = now
+    shot.write_bytes(now)
+    return now
+
+
+def _drag_first_slider(page: Page, explorer: Locator) -> None:
+    handle = explorer.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    knob = handle.bounding_box()
+    track = explorer.locator(".noUi-target").first.bounding_box()
+    assert knob and track, "the explorer has no slider on screen"
+    y = knob["y"] + knob["height"] / 2
+    page.mouse.move(knob["x"] + knob["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + 0.85 * track["width"], y, steps=4)
+    page.mouse.up()
+
+
+def _explore(page: Page, explorer: Locator, stem: str) -> None:
+    """Drag the explorer's first slider (then pick another drop-down entry, if it has one).
+
+    Each change must redraw the picture.
+    """
+    picture = explorer.locator(".course-explorer-picture")
+    picture.wait_for()
+    before = _look(picture, SHOTS / f"{stem}_explorer_before.png")
+    _drag_first_slider(page, explorer)
+    after = _redrawn(page, picture, before, SHOTS / f"{stem}_explorer_after.png")
+    moved = after != before
+    assert moved, f"{stem}: moving the slider must redraw the explorer's picture"
+
+    choices = explorer.locator("select")
+    if choices.count():
+        options = choices.first.locator("option").all_inner_texts()
+        choices.first.select_option(label=options[-1])
+        chosen = _redrawn(page, picture, after, SHOTS / f"{stem}_explorer_after_choice.png")
+        changed = chosen != after
+        assert changed, f"{stem}: choosing {options[-1]!r} must redraw the picture"
+
+
+def _explorer_cell(notebook: Path) -> int | None:
+    """The index (among all cells) of the first code cell that calls an explorer, if any."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and "explorer(" in "".join(cell["source"]):
+            return i
+    return None
+
+
+def _open_slides(page: Page, base: str, lesson: str, shot: Path) -> int:
+    """Open the standalone slideshow, wait until its slides are laid out, return their count.
+
+    Opening it must not run the lesson: no cell is queued or running.
+    """
+    page.goto(f"{base}/rise/{lesson}?token={TOKEN}")
+    page.locator(".reveal.ready .slides > section").first.wait_for(timeout=KERNEL_READY_MS)
+    page.locator(".reveal .slides > section.present").first.wait_for()
     slides = page.locator(".reveal .slides > section").count()
-    page.screenshot(path=str(SHOTS / "04_slideshow.png"))
-    assert slides >= 5, (
-        f"the lesson should open as a slideshow of its sections, got {slides} slides"
+    page.screenshot(path=str(shot))
+    running = [t for t in page.locator(".jp-InputPrompt").all_inner_texts() if "*" in t]
+    assert not running, f"opening the slides of {lesson} ran cells: {running}"
+    return slides
+
+
+def test_run_all_then_explore_and_present(server: Server, page: Page) -> None:
+    lesson, stem = FULL_RUN.name, FULL_RUN.stem
+    _open_in_lab(page, server.base, lesson)
+
+    _menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    _wait_until_ran(page, "run all", SHOTS / f"{stem}_timeout.png")
+    page.screenshot(path=str(SHOTS / f"{stem}_run_all.png"))
+    _save_and_check(page, server.work / lesson)
+
+    index = _explorer_cell(server.work / lesson)
+    if index is not None:
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+        _explore(page, cell.locator(".course-explorer"), stem)
+
+    slides = _open_slides(page, server.base, lesson, SHOTS / f"{stem}_slides_after_run.png")
+    assert slides >= MIN_SLIDES, f"{lesson} should present its sections, got {slides} slides"
+
+
+@pytest.mark.parametrize("lesson", EXPLORER_LESSONS, ids=lambda name: name[:2])
+def test_explorer_redraws(server: Server, page: Page, lesson: str) -> None:
+    stem = Path(lesson).stem
+    index = _explorer_cell(server.work / lesson)
+    assert index is not None, f"{lesson} has no code cell calling an explorer"
+    _open_in_lab(page, server.base, lesson)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    assert "explorer(" in cell.locator(".jp-InputArea-editor").inner_text(), (
+        f"cell {index} on the page is not {lesson}'s explorer cell"
     )
+    prompt = cell.locator(".jp-InputPrompt")
+    prompt.click()
+    _menu(page, "Run", "Run All Above Selected Cell")
+    prompt.click()
+    _menu(page, "Run", "Run Selected Cell and Do not Advance")
+    _wait_until_ran(
+        page, f"the run up to {lesson}'s explorer", SHOTS / f"{stem}_timeout.png", upto=index + 1
+    )
+    _save_and_check(page, server.work / lesson, upto=index)
+    explorer = cell.locator(".course-explorer")
+    explorer.wait_for(timeout=REDRAW_TIMEOUT_S * 1000)
+    _explore(page, explorer, stem)
+
+
+@pytest.mark.parametrize("lesson", [p.name for p in LESSONS], ids=lambda name: name[:2])
+def test_slides_open(server: Server, page: Page, lesson: str) -> None:
+    stem = Path(lesson).stem
+    slides = _open_slides(page, server.base, lesson, SHOTS / f"{stem}_slides.png")
+    assert slides >= MIN_SLIDES, f"{lesson} should present its sections, got {slides} slides"
