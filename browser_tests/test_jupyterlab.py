@@ -35,6 +35,7 @@ settings and workspaces are temporary too. Environment variables:
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -48,6 +49,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import pytest
 
 if TYPE_CHECKING:
@@ -69,6 +71,7 @@ RUN_ALL_TIMEOUT_S = int(os.environ.get("BROWSER_RUN_ALL_TIMEOUT", "600"))
 KERNEL_READY_MS = 90_000
 REDRAW_TIMEOUT_S = 30
 MIN_SLIDES = 5
+MAX_BLANK = 0.9  # share of white pixels above which an explorer's picture counts as blank
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -308,6 +311,18 @@ def _look(picture: Locator, shot: Path | None = None) -> bytes:
     return picture.screenshot(path=None if shot is None else str(shot))
 
 
+def _blank_share(png: bytes) -> float:
+    """The share of a screenshot's pixels that are (near) white.
+
+    A drawn explorer picture is 20-75 % white (its digits, histograms and matrices are dark); a
+    picture whose panels failed to draw, with only its title, is over 94 % white.
+    """
+    from PIL import Image
+
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return float((grey > 250).mean())
+
+
 def _redrawn(page: Page, picture: Locator, before: bytes, shot: Path) -> bytes:
     """Wait until the picture differs from ``before`` and has settled; save and return it.
 
@@ -327,10 +342,11 @@ def _redrawn(page: Page, picture: Locator, before: bytes, shot: Path) -> bytes:
 
 
 def _drag_first_slider(page: Page, explorer: Locator) -> None:
-    handle = explorer.locator(".noUi-handle").first
+    """Drag the first slider on screen (an explorer may hide the sliders not in use)."""
+    handle = explorer.locator(".noUi-handle:visible").first
     handle.scroll_into_view_if_needed()
     knob = handle.bounding_box()
-    track = explorer.locator(".noUi-target").first.bounding_box()
+    track = explorer.locator(".noUi-target:visible").first.bounding_box()
     assert knob and track, "the explorer has no slider on screen"
     y = knob["y"] + knob["height"] / 2
     page.mouse.move(knob["x"] + knob["width"] / 2, y)
@@ -347,10 +363,13 @@ def _explore(page: Page, explorer: Locator, stem: str) -> None:
     picture = explorer.locator(".course-explorer-picture")
     picture.wait_for()
     before = _look(picture, SHOTS / f"{stem}_explorer_before.png")
+    assert _blank_share(before) < MAX_BLANK, f"{stem}: the explorer's first picture is blank"
     _drag_first_slider(page, explorer)
     after = _redrawn(page, picture, before, SHOTS / f"{stem}_explorer_after.png")
     moved = after != before
     assert moved, f"{stem}: moving the slider must redraw the explorer's picture"
+    white = _blank_share(after)
+    assert white < MAX_BLANK, f"{stem}: the picture after the move is {white:.0%} white (blank)"
 
     choices = explorer.locator("select")
     if choices.count():
@@ -359,6 +378,10 @@ def _explore(page: Page, explorer: Locator, stem: str) -> None:
         chosen = _redrawn(page, picture, after, SHOTS / f"{stem}_explorer_after_choice.png")
         changed = chosen != after
         assert changed, f"{stem}: choosing {options[-1]!r} must redraw the picture"
+        white = _blank_share(chosen)
+        assert white < MAX_BLANK, (
+            f"{stem}: the picture after choosing {options[-1]!r} is {white:.0%} white (blank)"
+        )
 
 
 def _explorer_cell(notebook: Path) -> int | None:

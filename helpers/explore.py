@@ -3,13 +3,20 @@
 Each explorer shows its controls above a picture redrawn on every change. The cell's stored
 output also carries a static PNG of the default state, so a reader of the notebook on the web,
 where widgets do not run, still sees the picture. nbval does not compare these outputs.
+
+The kernel may handle widget messages on more than one thread (ipykernel 7 does), so two redraws
+can overlap; Matplotlib is not thread-safe and overlapping draws came out blank. Every redraw
+therefore holds one lock, draws on its own ``Figure`` (never through pyplot), and draws only the
+latest state: a redraw whose values are already on the picture does nothing.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import math
 import textwrap
+import threading
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -17,16 +24,16 @@ import numpy as np
 from ._checks import as_float_array, codes_and_labels
 
 
-def _png(draw: Callable, values: Mapping, figsize: tuple[float, float]) -> bytes:
-    import matplotlib.pyplot as plt
+_DRAWING = threading.Lock()  # one redraw at a time, across all explorers
 
-    fig = plt.figure(figsize=figsize)
-    try:
-        draw(fig, **values)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-    finally:
-        plt.close(fig)
+
+def _png(draw: Callable, values: Mapping, figsize: tuple[float, float]) -> bytes:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)  # not registered with pyplot: no shared state
+    draw(fig, **values)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -53,12 +60,19 @@ def explorer(
     def values() -> dict:
         return {name: control.value for name, control in controls.items()}
 
-    first = _png(draw, values(), figsize)
+    with _DRAWING:
+        drawn = values()
+        first = _png(draw, drawn, figsize)
     picture = widgets.Image(value=first, format="png", layout=widgets.Layout(max_width="100%"))
     picture.add_class("course-explorer-picture")
 
     def redraw(_change=None) -> None:
-        picture.value = _png(draw, values(), figsize)
+        nonlocal drawn
+        with _DRAWING:
+            now = values()  # the latest state, however many changes queued this call
+            if now != drawn:
+                picture.value = _png(draw, now, figsize)
+                drawn = now
 
     for control in controls.values():
         control.observe(redraw, names="value")
@@ -79,17 +93,48 @@ def explorer(
     return box
 
 
+def _grid(
+    low: float, high: float, value: float, step: float | None = None, *, name: str = "range"
+) -> tuple[float, float, float, float]:
+    """A slider's (min, max, step, value): a round step, and a grid through ``value`` itself.
+
+    The browser snaps a slider to min + k·step and sends the snapped value back, which would
+    redraw the picture at a level nobody chose; a grid through ``value`` keeps it where it was set.
+    Without ``step``, the largest of 1, 2, 5 × 10^k that is at most (high - low) / 100.
+    """
+    low, high, value = float(low), float(high), float(value)
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"{name} must have low < high, got ({low}, {high})")
+    if not low <= value <= high:
+        raise ValueError(f"{name}: the default {value} must lie in [{low}, {high}]")
+    if step is None:
+        raw = (high - low) / 100
+        decade = 10.0 ** math.floor(math.log10(raw))
+        step = max(m * decade for m in (1, 2, 5, 10) if m * decade <= raw * (1 + 1e-9))
+    elif not (0 < step <= high - low):
+        raise ValueError(f"{name}: step must be in (0, {high - low}], got {step}")
+    below = math.floor((value - low) / step + 1e-9)
+    above = math.floor((high - value) / step + 1e-9)
+    return round(value - below * step, 12), round(value + above * step, 12), float(step), value
+
+
+def _readout(step: float) -> str:
+    """A readout format with as many decimals as the step has (1 -> ".0f", 0.005 -> ".3f")."""
+    return f".{max(0, -math.floor(math.log10(step) + 1e-9))}f"
+
+
 def _slider(description: str, low: float, high: float, value: float, step: float | None = None):
     import ipywidgets as widgets
 
+    low, high, step, value = _grid(low, high, value, step, name=description)
     return widgets.FloatSlider(
-        value=float(value),
-        min=float(low),
-        max=float(high),
-        step=step or (high - low) / 100,
+        value=value,
+        min=low,
+        max=high,
+        step=step,
         description=description,
         continuous_update=True,
-        readout_format=".2f",
+        readout_format=_readout(step),
         style={"description_width": "initial"},
         layout=widgets.Layout(width="45%"),
     )
@@ -151,7 +196,9 @@ def denoise_explorer(
     """Choose a corruption and its level; see noisy, classical and learned denoisers with PSNR.
 
     ``corrupt`` maps a name to ``f(images, level) -> noisy``, ``levels`` maps the same name to
-    (low, high, default); ``denoisers`` maps a label to ``g(noisy) -> estimate``.
+    (low, high, default) or (low, high, default, step); ``denoisers`` maps a label to
+    ``g(noisy) -> estimate``. Each corruption has a level slider of its own, shown while it is
+    chosen, so going back to a corruption finds its level where it was left.
     """
     import ipywidgets as widgets
 
@@ -160,22 +207,28 @@ def denoise_explorer(
     x = as_float_array(clean, "clean", value_range=(0.0, 1.0))[:n]
     if set(corrupt) != set(levels) or not corrupt:
         raise ValueError("corrupt and levels must name the same corruptions")
-    first = next(iter(corrupt))
-    kind = widgets.Dropdown(options=list(corrupt), value=first, description="corruption")
-    level = _slider("level", *levels[first])
+    names = list(corrupt)
+    for name in names:
+        spec = levels[name]
+        if not isinstance(spec, tuple) or len(spec) not in (3, 4):
+            raise ValueError(
+                f"levels[{name!r}] must be (low, high, default) or (low, high, default, step)"
+            )
+    kind = widgets.Dropdown(options=names, value=names[0], description="corruption")
+    # One slider per corruption, never re-ranged: changing a slider's range from the kernel made
+    # the browser clamp the old level into the new range and send that back.
+    sliders = {f"level_{i}": _slider("level", *levels[name]) for i, name in enumerate(names)}
 
-    def retarget(change) -> None:
-        low, high, default = levels[change["new"]]
-        with level.hold_trait_notifications():
-            level.max = max(high, level.max)  # widen first, so min <= value <= max holds
-            level.min = low
-            level.max = high
-            level.step = (high - low) / 100
-            level.value = default
+    def show(_change=None) -> None:
+        for i, slider in enumerate(sliders.values()):
+            slider.layout.display = None if names[i] == kind.value else "none"
 
-    kind.observe(retarget, names="value")
+    kind.observe(show, names="value")
+    show()
 
-    def draw(fig, kind, level):
+    def draw(fig, kind, **levels_now):
+        key = f"level_{names.index(kind)}"
+        level, shown = levels_now[key], sliders[key].readout_format
         noisy = np.clip(corrupt[kind](x, level), 0, 1)
         rows = {"noisy": noisy, **{name: np.clip(g(noisy), 0, 1) for name, g in denoisers.items()}}
         axes = fig.subplots(len(rows), len(x), squeeze=False)
@@ -187,10 +240,10 @@ def denoise_explorer(
             label = textwrap.fill(name, 18)          # long labels on several short lines
             score = psnr(x, images.reshape(x.shape))
             axes[r, 0].set_ylabel(f"{label}\n{score:.1f} dB", fontsize=10)
-        fig.suptitle(f"{kind}, level {level:.2f}: PSNR over these {len(x)} digits")
+        fig.suptitle(f"{kind}, level {level:{shown}}: PSNR over these {len(x)} digits")
 
     return explorer(
-        draw, {"kind": kind, "level": level}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers)))
+        draw, {"kind": kind, **sliders}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers)))
     )
 
 

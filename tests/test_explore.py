@@ -1,3 +1,7 @@
+import threading
+import time
+
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
@@ -42,7 +46,7 @@ def test_latent_explorer_decodes_the_chosen_point():
         explore.latent_explorer(decode, np.zeros((5, 3)), np.zeros(5))
 
 
-def test_denoise_explorer_switches_corruption_and_level():
+def test_denoise_explorer_gives_each_corruption_its_own_level():
     clean = np.random.default_rng(2).random((4, 784)).astype("float32")
     box = explore.denoise_explorer(
         clean,
@@ -50,11 +54,71 @@ def test_denoise_explorer_switches_corruption_and_level():
         {"gaussian": (0.0, 1.0, 0.5), "masking": (0.1, 0.9, 0.3)},
         {"identity": lambda x: x},
     )
-    kind, level = box.children[0].children
+    kind, gaussian, masking = box.children[0].children
+    shown = lambda: [s.layout.display != "none" for s in (gaussian, masking)]  # noqa: E731
+    assert shown() == [True, False]
+    assert (masking.min, masking.max, masking.value) == (0.1, 0.9, 0.3)
     first = _picture(box)
+    gaussian.value = 0.8
     kind.value = "masking"
-    assert (level.min, level.max, level.value) == (0.1, 0.9, 0.3)
-    assert _picture(box) != first
+    assert shown() == [False, True], "choosing a corruption shows its own slider only"
+    after_switch = _picture(box)
+    assert after_switch not in (first,)
+    masking.value = 0.6
+    kind.value = "gaussian"
+    assert gaussian.value == 0.8 and masking.value == 0.6, "each corruption keeps its level"
+    with pytest.raises(ValueError, match="levels"):
+        explore.denoise_explorer(clean, {"a": lambda x, s: x}, {"a": (0, 1)}, {"id": lambda x: x})
+
+
+def test_slider_grid_is_round_and_passes_through_the_default():
+    # A browser snaps a slider to min + k * step: the default must be on that grid.
+    for low, high, value in [(0.0, 0.9, 0.5), (1.0, 20.0, 10.0), (-2.345, 3.1, 0.3712)]:
+        lo, hi, step, v = explore._grid(low, high, value)
+        assert v == value and low <= lo <= v <= hi <= high
+        assert abs((v - lo) / step - round((v - lo) / step)) < 1e-6
+        mantissa = step / 10 ** np.floor(np.log10(step))
+        assert round(mantissa, 6) in (1.0, 2.0, 5.0), f"step {step} is not 1, 2 or 5 x 10^k"
+        assert (high - low) / 100 / 10 < step <= (high - low) / 100 * (1 + 1e-9)
+    assert explore._grid(1, 20, 10, 1) == (1.0, 20.0, 1.0, 10.0)
+    with pytest.raises(ValueError, match="level"):
+        explore._grid(0, 1, 2, name="level")
+    with pytest.raises(ValueError, match="low < high"):
+        explore._grid(1, 1, 1)
+
+
+def test_redraws_never_overlap_and_skip_a_state_already_drawn():
+    # ipykernel 7 can handle widget messages on two threads; overlapping Matplotlib draws came
+    # out blank. Every redraw holds one lock and draws only a state not yet on the picture.
+    busy, overlaps, drawn = [0], [0], []
+
+    def draw(fig, x):
+        busy[0] += 1
+        overlaps[0] = max(overlaps[0], busy[0])
+        time.sleep(0.01)  # releases the GIL, as a model's predict does
+        fig.subplots().plot([0, 1], [0, x])
+        drawn.append(x)
+        busy[0] -= 1
+
+    slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.1)
+    box = explore.explorer(draw, {"x": slider})
+    values = [round(0.1 * k, 1) for k in range(1, 11)]
+
+    def move(order):
+        for v in order:
+            slider.value = v
+
+    threads = [threading.Thread(target=move, args=(order,)) for order in (values, values[::-1])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps[0] == 1, "two redraws ran at the same time"
+    assert all(a != b for a, b in zip(drawn, drawn[1:])), "a state already drawn was drawn again"
+    last = _picture(box)
+    n = len(drawn)
+    box.children[0].children[0].value = slider.value  # no change: nothing to draw
+    assert len(drawn) == n and _picture(box) == last
 
 
 def test_explorer_rejects_bad_controls():
