@@ -198,7 +198,8 @@ def denoise_explorer(
     ``corrupt`` maps a name to ``f(images, level) -> noisy``, ``levels`` maps the same name to
     (low, high, default) or (low, high, default, step); ``denoisers`` maps a label to
     ``g(noisy) -> estimate``. Each corruption has a level slider of its own, shown while it is
-    chosen, so going back to a corruption finds its level where it was left.
+    chosen, so going back to a corruption finds its level where it was left. PSNR is averaged over
+    the digits the corruption changed (an unchanged one would score the 100 dB cap).
     """
     import ipywidgets as widgets
 
@@ -230,6 +231,10 @@ def denoise_explorer(
         key = f"level_{names.index(kind)}"
         level, shown = levels_now[key], sliders[key].readout_format
         noisy = np.clip(corrupt[kind](x, level), 0, 1)
+        # An unchanged digit scores psnr's 100 dB cap and would swamp the average: score the
+        # digits the corruption changed (all of them if it changed none).
+        changed = np.any((noisy != x).reshape(len(x), -1), axis=1)
+        scored = changed if changed.any() else np.ones(len(x), dtype=bool)
         rows = {"noisy": noisy, **{name: np.clip(g(noisy), 0, 1) for name, g in denoisers.items()}}
         axes = fig.subplots(len(rows), len(x), squeeze=False)
         for r, (name, images) in enumerate(rows.items()):
@@ -238,9 +243,10 @@ def denoise_explorer(
                 axes[r, c].set_xticks([])
                 axes[r, c].set_yticks([])
             label = textwrap.fill(name, 18)          # long labels on several short lines
-            score = psnr(x, images.reshape(x.shape))
+            score = psnr(x[scored], images.reshape(x.shape)[scored])
             axes[r, 0].set_ylabel(f"{label}\n{score:.1f} dB", fontsize=10)
-        fig.suptitle(f"{kind}, level {level:{shown}}: PSNR over these {len(x)} digits")
+        which = f"these {len(x)}" if scored.all() else f"the {scored.sum()} of {len(x)} changed"
+        fig.suptitle(f"{kind}, level {level:{shown}}: PSNR over {which} digits")
 
     return explorer(
         draw, {"kind": kind, **sliders}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers)))

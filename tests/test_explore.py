@@ -126,3 +126,23 @@ def test_explorer_rejects_bad_controls():
         explore.explorer(lambda fig: None, {})
     with pytest.raises(ValueError, match="draw"):
         explore.explorer("not a function", {"x": None})
+
+
+def test_denoise_explorer_scores_only_the_digits_a_corruption_changed(monkeypatch):
+    # An unchanged digit would score psnr's 100 dB cap and swamp the average of the others.
+    from helpers import metrics
+
+    scored = []
+    real = metrics.psnr
+    monkeypatch.setattr(metrics, "psnr", lambda a, b: scored.append(len(a)) or real(a, b))
+    clean = np.random.default_rng(3).random((4, 784)).astype("float32")
+
+    def spare_first(x, s):
+        out = np.clip(x + s, 0, 1)
+        out[0] = x[0]  # the first digit is left as it was
+        return out
+
+    explore.denoise_explorer(
+        clean, {"noise": spare_first}, {"noise": (0.0, 1.0, 0.5)}, {"identity": lambda x: x}
+    )
+    assert scored == [3, 3], "both rows are scored on the 3 changed digits"
