@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -71,6 +71,7 @@ RUN_ALL_TIMEOUT_S = int(os.environ.get("BROWSER_RUN_ALL_TIMEOUT", "600"))
 KERNEL_READY_MS = 90_000
 REDRAW_TIMEOUT_S = 30
 MIN_SLIDES = 5
+START_ATTEMPTS, START_TIMEOUT_S = 3, 30  # a run command lost by a kernel just started is re-issued
 MAX_BLANK = 0.9  # share of white pixels above which an explorer's picture counts as blank
 CHROMIUM_ARGS = [
     "--headless",
@@ -247,6 +248,22 @@ def _prompts(page: Page, upto: int | None = None) -> list[str]:
     )
 
 
+def _start(page: Page, issue: Callable[[], None], what: str, upto: int | None = None) -> None:
+    """Issue a run command until the kernel takes it: some cell shows ``[*]``.
+
+    Now and then a command issued right after the kernel came up is lost: the cells are cleared
+    but none runs and the kernel stays idle. Such a command is issued again (at most twice more).
+    """
+    for _attempt in range(START_ATTEMPTS):
+        issue()
+        deadline = time.time() + START_TIMEOUT_S
+        while time.time() < deadline:
+            if any(t.strip() == "[*]:" for t in _prompts(page, upto)):
+                return
+            time.sleep(0.5)
+    pytest.fail(f"{what}: no cell started in {START_ATTEMPTS} attempts")
+
+
 def _wait_until_ran(page: Page, what: str, shot: Path, upto: int | None = None) -> None:
     """Poll until the code cells (see :func:`_prompts`) all show a count and the kernel is idle.
 
@@ -412,8 +429,11 @@ def test_run_all_then_explore_and_present(server: Server, page: Page) -> None:
     lesson, stem = FULL_RUN.name, FULL_RUN.stem
     _open_in_lab(page, server.base, lesson)
 
-    _menu(page, "Kernel", "Restart Kernel and Run All Cells")
-    page.locator(".jp-Dialog .jp-mod-accept").click()
+    def restart_and_run_all() -> None:
+        _menu(page, "Kernel", "Restart Kernel and Run All Cells")
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+
+    _start(page, restart_and_run_all, "restart and run all")
     _wait_until_ran(page, "run all", SHOTS / f"{stem}_timeout.png")
     page.screenshot(path=str(SHOTS / f"{stem}_run_all.png"))
     _save_and_check(page, server.work / lesson)
@@ -438,10 +458,14 @@ def test_explorer_redraws(server: Server, page: Page, lesson: str) -> None:
         f"cell {index} on the page is not {lesson}'s explorer cell"
     )
     prompt = cell.locator(".jp-InputPrompt")
-    prompt.click()
-    _menu(page, "Run", "Run All Above Selected Cell")
-    prompt.click()
-    _menu(page, "Run", "Run Selected Cell and Do not Advance")
+
+    def run_up_to_the_explorer() -> None:
+        prompt.click()
+        _menu(page, "Run", "Run All Above Selected Cell")
+        prompt.click()
+        _menu(page, "Run", "Run Selected Cell and Do not Advance")
+
+    _start(page, run_up_to_the_explorer, f"the run up to {lesson}'s explorer", upto=index + 1)
     _wait_until_ran(
         page, f"the run up to {lesson}'s explorer", SHOTS / f"{stem}_timeout.png", upto=index + 1
     )
