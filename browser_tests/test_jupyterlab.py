@@ -45,6 +45,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -220,9 +221,34 @@ def _status(page: Page) -> str | None:
     return page.locator(".jp-Notebook-ExecutionIndicator").get_attribute("data-status")
 
 
-def _open_in_lab(page: Page, base: str, lesson: str) -> None:
-    """Open a lesson in a fresh workspace, wait for its kernel, check it is not marked changed."""
-    page.goto(f"{base}/lab/tree/{lesson}?reset&token={TOKEN}")
+def _differences(before: Any, after: Any, where: str = "") -> list[str]:
+    """Where two notebooks (as JSON) differ: a list of paths such as ``cells[3].metadata``."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            d
+            for key in sorted(set(before) | set(after))
+            for d in _differences(before.get(key), after.get(key), f"{where}.{key}")
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        pairs = enumerate(zip(before, after))
+        return [d for i, (b, a) in pairs for d in _differences(b, a, f"{where}[{i}]")]
+    return [] if before == after else [where or "."]
+
+
+def _dirty(page: Page) -> bool:
+    tab = page.locator(".lm-TabBar-tab.jp-mod-current")
+    return "jp-mod-dirty" in (tab.get_attribute("class") or "")
+
+
+def _open_in_lab(page: Page, server: Server, lesson: str) -> None:
+    """Open a lesson in a fresh workspace, wait for its kernel, check opening did not change it.
+
+    If the tab is marked changed, it is saved and compared with the file as it was: any
+    difference fails the test. (A mark with nothing changed was seen once in many runs; it is
+    reported as a warning.)
+    """
+    stored = json.loads((server.work / lesson).read_text(encoding="utf-8"))
+    page.goto(f"{server.base}/lab/tree/{lesson}?reset&token={TOKEN}")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     page.wait_for_function(
         "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
@@ -231,10 +257,17 @@ def _open_in_lab(page: Page, base: str, lesson: str) -> None:
         timeout=KERNEL_READY_MS,
     )
     time.sleep(2)
-    tab = page.locator(".lm-TabBar-tab.jp-mod-current")
-    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), (
-        f"opening {lesson} must not mark it as changed"
-    )
+    if _dirty(page):
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current')"
+            ".classList.contains('jp-mod-dirty')",
+            timeout=30_000,
+        )
+        saved = json.loads((server.work / lesson).read_text(encoding="utf-8"))
+        changed = _differences(stored, saved)
+        assert not changed, f"opening {lesson} changed it, at {changed[:8]}"
+        warnings.warn(f"{lesson} was marked changed on opening, with nothing changed", stacklevel=2)
 
 
 def _prompts(page: Page, upto: int | None = None) -> list[str]:
@@ -427,7 +460,7 @@ def _open_slides(page: Page, base: str, lesson: str, shot: Path) -> int:
 
 def test_run_all_then_explore_and_present(server: Server, page: Page) -> None:
     lesson, stem = FULL_RUN.name, FULL_RUN.stem
-    _open_in_lab(page, server.base, lesson)
+    _open_in_lab(page, server, lesson)
 
     def restart_and_run_all() -> None:
         _menu(page, "Kernel", "Restart Kernel and Run All Cells")
@@ -452,7 +485,7 @@ def test_explorer_redraws(server: Server, page: Page, lesson: str) -> None:
     stem = Path(lesson).stem
     index = _explorer_cell(server.work / lesson)
     assert index is not None, f"{lesson} has no code cell calling an explorer"
-    _open_in_lab(page, server.base, lesson)
+    _open_in_lab(page, server, lesson)
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     assert "explorer(" in cell.locator(".jp-InputArea-editor").inner_text(), (
         f"cell {index} on the page is not {lesson}'s explorer cell"
