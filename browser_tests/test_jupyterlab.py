@@ -3,8 +3,9 @@
 Run by ``.ci/run`` after the notebooks: ``pytest browser_tests``. One JupyterLab server and one
 headless Chromium serve all the tests:
 
-- ``test_run_all_then_explore_and_present``: one lesson (default 08) opens without being marked
-  changed and runs with *Restart Kernel and Run All Cells*; every cell ran once, in order, without
+- ``test_run_all_then_explore_and_present``: one lesson (default 08) opens without being changed
+  (a tab marked changed is saved and must equal the stored file; a mark alone is a warning) and
+  runs with *Restart Kernel and Run All Cells*; every cell ran once, in order, without
   an error; its explorer (if it has one) redraws when a slider moves; it opens as slides.
 - ``test_explorer_redraws``: each other lesson with an explorer (02, 04, 07) runs only up to its
   explorer's cell (the first code cell calling ``…explorer(``, found by content, never by
