@@ -24,7 +24,8 @@ after each test, so kernels do not pile up. Screenshots go to ``screenshots/`` (
 named after the lesson: ``<lesson>_run_all.png``, ``<lesson>_explorer_before.png``,
 ``<lesson>_explorer_after.png`` (and ``<lesson>_explorer_after_choice.png`` after a drop-down
 change), ``<lesson>_slides.png`` (``<lesson>_slides_after_run.png`` for the full run), and
-``<lesson>_timeout.png`` if a run does not finish.
+``<lesson>_timeout.png`` if a run does not finish; ``latency.json`` holds, for each explorer
+move, how long after it the browser received the last picture.
 
 The server serves temporary copies of the lessons (``helpers`` is installed, and it finds
 ``data/`` through its own location), so the run never touches the committed notebooks; its
@@ -432,6 +433,32 @@ def _redrawn(page: Page, picture: Locator, before: bytes, shot: Path) -> bytes:
     return now
 
 
+WATCH = """(img) => {
+    window.courseRedraws = [];
+    if (!img.courseWatched) {
+        img.courseWatched = true;
+        new MutationObserver(() => window.courseRedraws.push(performance.now()))
+            .observe(img, { attributes: true, attributeFilter: ['src'] });
+    }
+}"""
+
+
+def _record_latency(page: Page, stem: str, change: str, since_ms: float) -> None:
+    """Note how long after a change the explorer's last picture arrived (``latency.json``).
+
+    The times are the browser's: from the change (mouse released, entry picked) to the last new
+    image the page received for it, so they include the kernel's redraw and the round trip.
+    """
+    times = page.evaluate("window.courseRedraws")
+    path = SHOTS / "latency.json"
+    log = json.loads(path.read_text()) if path.exists() else {}
+    log[f"{stem}: {change}"] = {
+        "pictures": len(times),
+        "last_picture_ms": round(max(times) - since_ms) if times else None,
+    }
+    path.write_text(json.dumps(log, indent=1))
+
+
 def _drag_first_slider(page: Page, explorer: Locator) -> None:
     """Drag the first slider on screen (an explorer may hide the sliders not in use)."""
     handle = explorer.locator(".noUi-handle:visible").first
@@ -455,8 +482,11 @@ def _explore(page: Page, explorer: Locator, stem: str) -> None:
     picture.wait_for()
     before = _look(picture, SHOTS / f"{stem}_explorer_before.png")
     assert _blank_share(before) < MAX_BLANK, f"{stem}: the explorer's first picture is blank"
+    picture.evaluate(WATCH)
     _drag_first_slider(page, explorer)
+    released = page.evaluate("performance.now()")
     after = _redrawn(page, picture, before, SHOTS / f"{stem}_explorer_after.png")
+    _record_latency(page, stem, "slider dragged", released)
     moved = after != before
     assert moved, f"{stem}: moving the slider must redraw the explorer's picture"
     white = _blank_share(after)
@@ -465,8 +495,11 @@ def _explore(page: Page, explorer: Locator, stem: str) -> None:
     choices = explorer.locator("select")
     if choices.count():
         options = choices.first.locator("option").all_inner_texts()
+        picture.evaluate(WATCH)
+        picked = page.evaluate("performance.now()")
         choices.first.select_option(label=options[-1])
         chosen = _redrawn(page, picture, after, SHOTS / f"{stem}_explorer_after_choice.png")
+        _record_latency(page, stem, f"{options[-1]} chosen", picked)
         changed = chosen != after
         assert changed, f"{stem}: choosing {options[-1]!r} must redraw the picture"
         white = _blank_share(chosen)

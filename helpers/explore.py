@@ -123,7 +123,20 @@ def _readout(step: float) -> str:
     return f".{max(0, -math.floor(math.log10(step) + 1e-9))}f"
 
 
-def _slider(description: str, low: float, high: float, value: float, step: float | None = None):
+def _slider(
+    description: str,
+    low: float,
+    high: float,
+    value: float,
+    step: float | None = None,
+    *,
+    continuous: bool = True,
+):
+    """A float slider on a round grid through ``value``.
+
+    ``continuous``: redraw while dragging (cheap pictures) or only once released (costly ones,
+    whose redraws would otherwise queue up behind the drag).
+    """
     import ipywidgets as widgets
 
     low, high, step, value = _grid(low, high, value, step, name=description)
@@ -133,7 +146,7 @@ def _slider(description: str, low: float, high: float, value: float, step: float
         max=high,
         step=step,
         description=description,
-        continuous_update=True,
+        continuous_update=continuous,
         readout_format=_readout(step),
         style={"description_width": "initial"},
         layout=widgets.Layout(width="45%"),
@@ -198,7 +211,8 @@ def denoise_explorer(
     ``corrupt`` maps a name to ``f(images, level) -> noisy``, ``levels`` maps the same name to
     (low, high, default) or (low, high, default, step); ``denoisers`` maps a label to
     ``g(noisy) -> estimate``. Each corruption has a level slider of its own, shown while it is
-    chosen, so going back to a corruption finds its level where it was left. PSNR is averaged over
+    chosen, so going back to a corruption finds its level where it was left; a level is sent when
+    its slider is released. PSNR is averaged over
     the digits the corruption changed (an unchanged one would score the 100 dB cap).
     """
     import ipywidgets as widgets
@@ -218,7 +232,12 @@ def denoise_explorer(
     kind = widgets.Dropdown(options=names, value=names[0], description="corruption")
     # One slider per corruption, never re-ranged: changing a slider's range from the kernel made
     # the browser clamp the old level into the new range and send that back.
-    sliders = {f"level_{i}": _slider("level", *levels[name]) for i, name in enumerate(names)}
+    # A redraw runs every denoiser (about 0.35 s): the level is sent once the slider is released,
+    # since redrawing at each step of a drag queued the redraws behind it.
+    sliders = {
+        f"level_{i}": _slider("level", *levels[name], continuous=False)
+        for i, name in enumerate(names)
+    }
 
     def show(_change=None) -> None:
         for i, slider in enumerate(sliders.values()):

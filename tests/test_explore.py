@@ -38,6 +38,7 @@ def test_latent_explorer_decodes_the_chosen_point():
     codes = np.random.default_rng(1).normal(size=(300, 2))
     box = explore.latent_explorer(decode, codes, np.arange(300) % 10, path=codes[:3])
     z1, z2, t = box.children[0].children
+    assert z1.continuous_update and t.continuous_update, "a cheap redraw follows the drag"
     z1.value = z1.max
     assert calls[-1][0, 0] == pytest.approx(z1.max)
     t.value = 1.0
@@ -58,6 +59,9 @@ def test_denoise_explorer_gives_each_corruption_its_own_level():
     shown = lambda: [s.layout.display != "none" for s in (gaussian, masking)]  # noqa: E731
     assert shown() == [True, False]
     assert (masking.min, masking.max, masking.value) == (0.1, 0.9, 0.3)
+    assert not gaussian.continuous_update and not masking.continuous_update, (
+        "a costly redraw waits for the slider's release"
+    )
     first = _picture(box)
     gaussian.value = 0.8
     kind.value = "masking"
