@@ -76,6 +76,7 @@ SHOTS = ROOT / "screenshots"
 TOKEN = "course-browser-test"
 RUN_ALL_TIMEOUT_S = int(os.environ.get("BROWSER_RUN_ALL_TIMEOUT", "600"))
 KERNEL_READY_MS = 90_000
+STALL_S = 240  # the longest cell of any lesson took 37 s under nbval: this long is stuck
 REDRAW_TIMEOUT_S = 30
 MIN_SLIDES = 5
 START_ATTEMPTS, START_TIMEOUT_S = 2, 45  # a run command the kernel never took: once more
@@ -342,11 +343,12 @@ def _wait_until_ran(
     """Poll until the code cells (see :func:`_prompts`) all show a count and the kernel is idle.
 
     Returns early when the kernel has stayed idle for 10 s with cells still queued (a cell failed
-    and the rest of the queue was dropped); the saved notebook then tells which one. On a timeout
-    the failure says how far the run got and what state the server sees the kernel in.
+    and the rest of the queue was dropped); the saved notebook then tells which one. Fails when no
+    cell has finished for ``STALL_S`` or the run is not done in ``RUN_ALL_TIMEOUT_S``, saying how
+    far the run got and what state the server sees the kernel in.
     """
     deadline = time.time() + RUN_ALL_TIMEOUT_S
-    idle_polls = 0
+    idle_polls, done_before, progress_at = 0, -1, time.time()
     while True:
         time.sleep(2)
         texts = _prompts(page, upto)
@@ -357,11 +359,16 @@ def _wait_until_ran(
         idle_polls = idle_polls + 1 if status == "idle" else 0
         if idle_polls >= 5:
             return
-        if time.time() > deadline:
+        if done != done_before:
+            done_before, progress_at = done, time.time()
+        stalled = time.time() - progress_at > STALL_S
+        if time.time() > deadline or stalled:
             page.screenshot(path=str(shot))
+            limit = STALL_S if stalled else RUN_ALL_TIMEOUT_S
+            why = f"no cell done in {limit} s" if stalled else f"not done in {limit} s"
             pytest.fail(
-                f"{what} did not finish in {RUN_ALL_TIMEOUT_S} s: {done} of {len(texts)} cells "
-                f"done, page status {status!r}, prompts {texts[:8]}…; {_server_view(server)}"
+                f"{what}: {why}: {done} of {len(texts)} cells done, page status {status!r}, "
+                f"prompts {texts[:8]}…; {_server_view(server)}"
             )
 
 
