@@ -261,15 +261,13 @@ def denoise_explorer(
                 axes[r, c].imshow(images[c].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
                 axes[r, c].set_xticks([])
                 axes[r, c].set_yticks([])
-            label = textwrap.fill(name, 18)          # long labels on several short lines
+            label = textwrap.fill(name, 18)  # long labels on several short lines
             score = psnr(x[scored], images.reshape(x.shape)[scored])
             axes[r, 0].set_ylabel(f"{label}\n{score:.1f} dB", fontsize=10)
         which = f"these {len(x)}" if scored.all() else f"the {scored.sum()} of {len(x)} changed"
         fig.suptitle(f"{kind}, level {level:{shown}}: PSNR over {which} digits")
 
-    return explorer(
-        draw, {"kind": kind, **sliders}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers)))
-    )
+    return explorer(draw, {"kind": kind, **sliders}, figsize=(2.2 * n, 2.0 * (1 + len(denoisers))))
 
 
 def threshold_explorer(scores, labels, threshold: float) -> object:
