@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("lessons", nargs="*", help="lesson numbers (01 … 08); default: all")
+    parser.add_argument("lessons", nargs="*", help="lesson numbers (01 … 09); default: all")
     args = parser.parse_args(argv)
     paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.lessons:

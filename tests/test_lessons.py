@@ -20,7 +20,9 @@ TAUGHT_IN = {
     "DenseTransposed": "01",
     "pca_reconstruct": "01",
     "train": "01",
+    "stacked_autoencoder": "02",
     "mean_logit_bias": "03",
+    "L1ActivityPenalty": "03",
 }
 
 
@@ -130,3 +132,50 @@ def test_mean_logit_bias_starts_the_decoder_at_the_mean_image(lessons):
     x = np.random.default_rng(0).random((50, 8)).astype("float32")
     bias = np.asarray(lessons.mean_logit_bias(x)(shape=(8,)))
     np.testing.assert_allclose(1 / (1 + np.exp(-bias)), x.mean(axis=0), rtol=1e-5)
+
+
+def test_stacked_autoencoder_mirrors_its_encoder(lessons):
+    import keras
+
+    x = np.random.default_rng(0).random((20, 784)).astype("float32")
+    model, encoder, decoder = lessons.stacked_autoencoder(
+        [16, 8], 3, code_activation=None, activation="gelu", output_bias=lessons.mean_logit_bias(x)
+    )
+    widths = [layer.units for layer in encoder.layers] + [layer.units for layer in decoder.layers]
+    assert widths == [16, 8, 3, 8, 16, 784]
+    codes = encoder.predict(x, verbose=0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), decoder.predict(codes, verbose=0),
+                               rtol=1e-5)
+    assert codes.min() < 0, "a linear code takes negative values"
+    bias = keras.ops.convert_to_numpy(decoder.layers[-1].bias)
+    np.testing.assert_allclose(1 / (1 + np.exp(-bias)), np.clip(x.mean(0), 1e-3, 1 - 1e-3),
+                               rtol=1e-5)
+
+
+def test_l1_activity_penalty_is_an_identity_that_adds_the_batch_mean(lessons):
+    import keras
+
+    h = np.array([[0.0, 2.0, -1.0], [0.5, 0.0, 3.0]], dtype="float32")
+    layer = lessons.L1ActivityPenalty(0.1)
+    out = keras.ops.convert_to_numpy(layer(h))
+    np.testing.assert_array_equal(out, h)
+    (loss,) = layer.losses
+    # 0.1 * mean over the 2 examples of (3.0, 3.5)
+    assert float(keras.ops.convert_to_numpy(loss)) == pytest.approx(0.1 * 3.25, rel=1e-6)
+    assert lessons.L1ActivityPenalty.from_config(layer.get_config()).lam == 0.1
+    with pytest.raises(ValueError, match="lam"):
+        lessons.L1ActivityPenalty(-1.0)
+
+
+def test_train_weight_decay_is_decoupled_and_off_by_default(lessons):
+    import keras
+
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    norms = {}
+    for decay in (None, 0.5):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+        lessons.train(model, x, epochs=3, batch_size=16, lr=1e-2, weight_decay=decay)
+        assert model.optimizer.weight_decay == decay
+        norms[decay] = float(np.linalg.norm(keras.ops.convert_to_numpy(model.layers[0].kernel)))
+    assert norms[0.5] < norms[None], f"weight decay should shrink the kernel: {norms}"

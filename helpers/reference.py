@@ -1,0 +1,525 @@
+"""Reference models: a lesson's headline model trained to convergence by the course's own script.
+
+A lesson trains a small *live* model in about a minute, so the student watches it learn. Its
+*reference* is the same recipe trained to convergence, shipped in ``data/reference/`` as Keras
+weights (``NAME.weights.h5``) with a card (``NAME.json``): the command, seed, library versions,
+wall time, validation curve and test metric. A number a lesson compares with a paper comes from
+the reference.
+
+    python -m helpers.reference list                 # the registry
+    python -m helpers.reference train deep_ae_30     # from scratch (progress bar, about 15 min)
+    python -m helpers.reference train --all
+    python -m helpers.reference verify deep_ae_30    # retrain in a temporary folder, compare
+    python -m helpers.reference readme               # the README's table, from the cards
+
+In a lesson::
+
+    from helpers.reference import load_reference, reference_card
+    reference = load_reference("deep_ae_30")         # sha256 checked, weights loaded
+    card = reference_card("deep_ae_30")              # its card, as a dict
+
+Every choice of a recipe (width, learning rate, epochs) was made on the validation split; the
+test set is scored once, after training. Training is deterministic for a given seed and backend
+(:func:`helpers.setup` turns on op determinism). Nothing is downloaded: a missing or damaged file
+raises :class:`ReferenceFileError`, naming the file and the command that rebuilds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .data import Split, data_dir, load_mnist
+from .metrics import squared_error_per_image
+
+STORAGE_DTYPES = ("float16", "float32")
+
+
+class ReferenceFileError(RuntimeError):
+    """A reference model's weights or card is missing or does not match its recorded sha256."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one reference model is built, trained and scored.
+
+    ``build(x_train)`` returns an uncompiled Keras model (``x_train`` may be None when the model
+    is only built to load weights). ``data(seed)`` returns the train / validation / test split.
+    Training is :func:`helpers.lessons.train`: Adam, learning rate ``lr`` decayed on a cosine to
+    ``alpha * lr`` over ``epochs``. ``metric(model, x)`` scores a model on images ``x`` (lower or
+    higher is better as ``goal`` says). ``tolerance`` is the relative gap ``verify`` accepts
+    between a retrained model's test metric and the card's.
+    """
+
+    name: str
+    lesson: str
+    summary: str
+    architecture: str
+    build: Callable
+    data: Callable[[int], Split]
+    metric: Callable
+    metric_name: str
+    metric_unit: str
+    loss: str
+    epochs: int
+    batch_size: int
+    lr: float
+    alpha: float = 0.01
+    weight_decay: float | None = None
+    goal: tuple[str, float] | None = None
+    paper: str = ""
+    seed: int = 0
+    storage: str = "float16"
+    tolerance: float = 0.01
+    choices: dict = field(default_factory=dict)
+
+
+def _mnist(seed: int) -> Split:
+    return load_mnist(seed=seed)
+
+
+def _sq_error(model, x: np.ndarray) -> float:
+    return squared_error_per_image(x, model.predict(x, batch_size=2000, verbose=0))
+
+
+def _build_deep_ae_30(x_train: np.ndarray | None):
+    from .lessons import mean_logit_bias, stacked_autoencoder
+
+    bias = "zeros" if x_train is None else mean_logit_bias(x_train)
+    return stacked_autoencoder(
+        (1000, 500, 250), 30, code_activation=None, activation="gelu", output_bias=bias
+    )[0]
+
+
+REFERENCES: dict[str, Recipe] = {
+    recipe.name: recipe
+    for recipe in [
+        Recipe(
+            name="deep_ae_30",
+            lesson="02_undercomplete_autoencoders",
+            summary=(
+                "Hinton & Salakhutdinov's (2006) 784-1000-500-250-30 deep autoencoder with a "
+                "linear 30-number code, trained end to end with Adam (no RBM pretraining)"
+            ),
+            architecture="784-1000-500-250-30-250-500-1000-784, GELU, linear code, sigmoid output",
+            build=_build_deep_ae_30,
+            data=_mnist,
+            metric=_sq_error,
+            metric_name="squared error per image",
+            metric_unit="summed over the 784 pixels, averaged over images",
+            loss="binary_crossentropy",
+            epochs=60,
+            batch_size=128,
+            lr=5e-4,
+            weight_decay=0.05,
+            goal=("<=", 3.00),
+            paper="Hinton & Salakhutdinov (2006), Science 313: 3.00 (PCA-30: 13.87)",
+        )
+    ]
+}
+
+
+def recipe(name: str) -> Recipe:
+    """The registered recipe called ``name``; a ValueError lists the known names."""
+    if name not in REFERENCES:
+        raise ValueError(f"name must be one of {sorted(REFERENCES)}, got {name!r}")
+    return REFERENCES[name]
+
+
+def reference_dir() -> Path:
+    """Where reference models live: ``data/reference/`` (or ``$COURSE_DATA_DIR/reference``)."""
+    return data_dir() / "reference"
+
+
+def command(name: str, *extra: str) -> str:
+    """The shell command that (re)builds reference ``name``."""
+    return " ".join(["python -m helpers.reference train", shlex.quote(name), *extra])
+
+
+def _files(name: str, directory: Path | None) -> tuple[Path, Path]:
+    folder = Path(directory) if directory is not None else reference_dir()
+    return folder / f"{name}.weights.h5", folder / f"{name}.json"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rebuild_hint(name: str) -> str:
+    return (
+        f"Rebuild it with `{command(name)}` from the project root, or restore the shipped "
+        f"files with `git checkout -- data/reference/{name}.weights.h5 data/reference/{name}.json`."
+    )
+
+
+def reference_card(name: str, directory: str | Path | None = None) -> dict:
+    """The card of reference ``name`` (command, seed, versions, wall time, curve, test metric)."""
+    recipe(name)
+    _, card_path = _files(name, directory)
+    if not card_path.is_file():
+        raise ReferenceFileError(
+            f"Reference card {card_path.name} is missing (looked in {card_path.parent}). "
+            + _rebuild_hint(name)
+        )
+    try:
+        return json.loads(card_path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise ReferenceFileError(
+            f"Reference card {card_path.name} is not valid JSON ({err}). " + _rebuild_hint(name)
+        ) from err
+
+
+def load_reference(name: str, directory: str | Path | None = None):
+    """Build reference ``name`` and load its shipped weights, after checking their sha256.
+
+    Raises :class:`ReferenceFileError` naming the file, and the command that rebuilds it, when
+    the weights or the card are missing or the weights do not match the card's sha256.
+    """
+    rec = recipe(name)
+    weights_path, _ = _files(name, directory)
+    card = reference_card(name, directory)
+    if not weights_path.is_file():
+        raise ReferenceFileError(
+            f"Reference weights {weights_path.name} are missing (looked in "
+            f"{weights_path.parent}). " + _rebuild_hint(name)
+        )
+    digest, expected = _sha256(weights_path), card["weights"]["sha256"]
+    if digest != expected:
+        raise ReferenceFileError(
+            f"Reference weights {weights_path.name} are damaged: their sha256 is {digest[:16]}…, "
+            f"the card records {expected[:16]}…. " + _rebuild_hint(name)
+        )
+    model = rec.build(None)
+    model.load_weights(weights_path)
+    return model
+
+
+def save_weights(model, path: str | Path, storage: str = "float16") -> None:
+    """Save ``model``'s weights (not its optimizer's state) as a Keras ``.weights.h5`` file,
+    each array stored as ``storage``.
+
+    Float16 halves the file; Keras casts the arrays back to the model's float32 on loading.
+    """
+    import h5py
+
+    if storage not in STORAGE_DTYPES:
+        raise ValueError(f"storage must be one of {STORAGE_DTYPES}, got {storage!r}")
+    path = Path(path)
+    if not path.name.endswith(".weights.h5"):
+        raise ValueError(f"path must end in .weights.h5, got {path.name!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp) / "full.weights.h5"
+        model.save_weights(full)
+        with h5py.File(full, "r") as src, h5py.File(path, "w") as dst:
+            dst.attrs.update(src.attrs)
+
+            def copy(key: str, obj) -> None:
+                if key == "optimizer" or key.startswith("optimizer/"):
+                    return  # a compiled model's optimizer state: not needed to use the model
+                if isinstance(obj, h5py.Group):
+                    dst.require_group(key).attrs.update(obj.attrs)
+                    return
+                values = obj[()]
+                if values.dtype == np.float32:
+                    values = values.astype(storage)
+                dst.create_dataset(key, data=values)
+                dst[key].attrs.update(obj.attrs)
+
+            src.visititems(copy)
+
+
+class EpochProgress:
+    """A Keras callback factory: a progress bar per epoch with loss, a validation metric and ETA.
+
+    The callback scores the model on the validation images after every epoch with the recipe's
+    metric and keeps the curve in ``curve``.
+    """
+
+    def __new__(cls, metric: Callable, x_val: np.ndarray, metric_name: str, stream=None):
+        import keras
+
+        class _Progress(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.curve: list[float] = []
+                self.losses: list[float] = []
+                self.stream = stream or sys.stdout
+
+            def on_train_begin(self, logs=None):
+                self.start = time.perf_counter()
+                self.epochs = self.params["epochs"]
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.losses.append(float((logs or {}).get("loss", float("nan"))))
+                self.curve.append(float(metric(self.model, x_val)))
+                done = epoch + 1
+                elapsed = time.perf_counter() - self.start
+                eta = elapsed / done * (self.epochs - done)
+                filled = round(24 * done / self.epochs)
+                bar = "#" * filled + "-" * (24 - filled)
+                print(
+                    f"[{bar}] epoch {done}/{self.epochs}  loss {self.losses[-1]:.4f}  "
+                    f"validation {metric_name} {self.curve[-1]:.3f}  "
+                    f"{_clock(elapsed)} elapsed, ETA {_clock(eta)}",
+                    file=self.stream,
+                    flush=True,
+                )
+
+        return _Progress()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _versions() -> dict[str, str]:
+    import keras
+
+    out = {"python": platform.python_version(), "keras": keras.__version__,
+           "numpy": np.__version__, "backend": keras.backend.backend()}
+    backend = keras.backend.backend()
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend)
+    if module:
+        out[module] = __import__(module).__version__
+    return out
+
+
+def train_reference(
+    name: str,
+    *,
+    seed: int | None = None,
+    out_dir: str | Path | None = None,
+    epochs: int | None = None,
+    limit: int | None = None,
+    stream=None,
+) -> dict:
+    """Train reference ``name`` from scratch; write its weights and card to ``out_dir``.
+
+    ``out_dir`` defaults to ``data/reference/``; ``seed`` to the recipe's. ``epochs`` and
+    ``limit`` (first ``limit`` images of each split) shorten a run for a smoke test: the card
+    records them, so such a run is never mistaken for the reference. Returns the card.
+    """
+    import helpers
+
+    rec = recipe(name)
+    seed = rec.seed if seed is None else seed
+    epochs = rec.epochs if epochs is None else epochs
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
+    out = Path(out_dir) if out_dir is not None else reference_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    stream = stream or sys.stdout
+
+    helpers.setup(seed, verbose=False)  # imports TensorFlow quietly, seeds, determinism
+    from .lessons import train
+
+    split = rec.data(seed)
+    x_train, x_val, x_test = split.x_train, split.x_val, split.x_test
+    if limit is not None:
+        x_train, x_val, x_test = x_train[:limit], x_val[:limit], x_test[:limit]
+    model = rec.build(x_train)
+    print(
+        f"{name}: {rec.architecture}; {model.count_params():,} weights; {len(x_train):,} "
+        f"training images, {epochs} epochs of {math.ceil(len(x_train) / rec.batch_size)} steps",
+        file=stream,
+        flush=True,
+    )
+    progress = EpochProgress(rec.metric, x_val, rec.metric_name, stream=stream)
+    start = time.perf_counter()
+    train(model, x_train, epochs=epochs, batch_size=rec.batch_size, lr=rec.lr, alpha=rec.alpha,
+          weight_decay=rec.weight_decay, loss=rec.loss, callbacks=[progress])
+    wall = time.perf_counter() - start
+    test_float32 = rec.metric(model, x_test)
+
+    weights_path, card_path = _files(name, out)
+    save_weights(model, weights_path, rec.storage)
+    shipped = rec.build(None)
+    shipped.load_weights(weights_path)
+    test_shipped = rec.metric(shipped, x_test)
+
+    extra = [] if seed == rec.seed else [f"--seed {seed}"]
+    extra += [] if epochs == rec.epochs else [f"--epochs {epochs}"]
+    extra += [] if limit is None else [f"--limit {limit}"]
+    card = {
+        "name": name,
+        "lesson": rec.lesson,
+        "summary": rec.summary,
+        "architecture": rec.architecture,
+        "paper": rec.paper,
+        "command": command(name, *extra),
+        "seed": seed,
+        "versions": _versions(),
+        "machine": {"cpus": os.cpu_count(), "processor": platform.machine()},
+        "data": {"train": len(x_train), "validation": len(x_val), "test": len(x_test),
+                 "split": "load_mnist(seed=seed): 10,000 validation images carved from training"},
+        "training": {"optimizer": "AdamW" if rec.weight_decay else "Adam",
+                     "schedule": "cosine decay from lr to alpha * lr", "loss": rec.loss,
+                     "epochs": epochs, "batch_size": rec.batch_size, "lr": rec.lr,
+                     "alpha": rec.alpha, "weight_decay": rec.weight_decay,
+                     "steps": epochs * math.ceil(len(x_train) / rec.batch_size),
+                     "limit": limit, "choices": rec.choices},
+        "wall_seconds": round(wall, 1),
+        "train_loss_curve": [round(v, 6) for v in progress.losses],
+        "validation_curve": [round(v, 5) for v in progress.curve],
+        "metric": {
+            "name": rec.metric_name,
+            "unit": rec.metric_unit,
+            "validation": round(progress.curve[-1], 5),
+            "test": test_shipped,
+            "test_before_storage": test_float32,
+            "goal": list(rec.goal) if rec.goal else None,
+            "met": _met(test_shipped, rec.goal),
+        },
+        "weights": {"file": weights_path.name, "storage": rec.storage,
+                    "parameters": int(model.count_params()),
+                    "bytes": weights_path.stat().st_size, "sha256": _sha256(weights_path)},
+    }
+    card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    print(
+        f"{name}: test {rec.metric_name} {test_shipped:.4f} as stored ({rec.storage}; "
+        f"{test_float32:.4f} before), {_clock(wall)} of training. Wrote {weights_path.name} and "
+        f"{card_path.name} to {out}",
+        file=stream,
+        flush=True,
+    )
+    return card
+
+
+def _met(value: float, goal: tuple[str, float] | None) -> bool | None:
+    from .report import goal_met
+
+    return None if goal is None else goal_met(value, goal)
+
+
+def verify(name: str, *, tolerance: float | None = None, stream=None) -> bool:
+    """Retrain ``name`` with its card's seed in a temporary folder and compare with the card.
+
+    Passes when the retrained test metric is within ``tolerance`` (relative; the recipe's by
+    default) of the shipped card's. Prints the test metrics, the largest gap along the
+    validation curve and the wall times. Returns whether it passed.
+    """
+    rec = recipe(name)
+    tolerance = rec.tolerance if tolerance is None else tolerance
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be a relative gap in [0, 1), got {tolerance!r}")
+    stream = stream or sys.stdout
+    shipped = reference_card(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        card = train_reference(name, seed=shipped["seed"], out_dir=tmp,
+                               epochs=shipped["training"]["epochs"], stream=stream)
+    old, new = shipped["metric"]["test"], card["metric"]["test"]
+    gap = abs(new - old) / abs(old)
+    curve_gap = max(
+        abs(a - b) / abs(b) for a, b in zip(card["validation_curve"], shipped["validation_curve"])
+    )
+    same_file = card["weights"]["sha256"] == shipped["weights"]["sha256"]
+    ok = gap <= tolerance
+    print(
+        f"verify {name}: test {rec.metric_name} shipped {old:.4f}, retrained {new:.4f} "
+        f"(relative gap {gap:.2e}, tolerance {tolerance:g}); largest relative gap along the "
+        f"validation curve {curve_gap:.2e}; weights file identical: {same_file}; "
+        f"wall time {shipped['wall_seconds']:.0f} s shipped, {card['wall_seconds']:.0f} s now "
+        f"-> {'PASS' if ok else 'FAIL'}",
+        file=stream,
+        flush=True,
+    )
+    return ok
+
+
+TABLE_START, TABLE_END = "<!-- reference-table:start -->", "<!-- reference-table:end -->"
+
+
+def reference_table(directory: str | Path | None = None) -> str:
+    """The README's table of shipped reference models, written from their cards."""
+    rows = [
+        "| reference | lesson | model | epochs | training time | test metric (goal: met / not met) "
+        "| weights |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in sorted(REFERENCES):
+        card = reference_card(name, directory)
+        metric = card["metric"]
+        goal = metric.get("goal")
+        verdict = ""
+        if goal:
+            sign = goal[0].replace("<=", "≤").replace(">=", "≥")
+            verdict = f" (goal {sign} {goal[1]:g}: {'met' if metric['met'] else '**not met**'})"
+        rows.append(
+            f"| `{name}` | [{card['lesson'][:2]}](notebooks/{card['lesson']}.ipynb) | "
+            f"{card['architecture']} | {card['training']['epochs']} | "
+            f"{card['wall_seconds'] / 60:.1f} min on {card['machine']['cpus']} CPU cores | "
+            f"{metric['name']} {metric['test']:.3f}{verdict} | "
+            f"{card['weights']['bytes'] / 1e6:.1f} MB, {card['weights']['storage']} |"
+        )
+    return "\n".join(rows)
+
+
+def write_readme_table(readme: str | Path | None = None) -> None:
+    """Refresh the table between the reference-table markers of the README."""
+    path = Path(readme) if readme else Path(__file__).resolve().parent.parent / "README.md"
+    text = path.read_text(encoding="utf-8")
+    if TABLE_START not in text or TABLE_END not in text:
+        raise ValueError(f"readme {path.name} has no {TABLE_START} ... {TABLE_END} markers")
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    table = f"{TABLE_START}\n{reference_table()}\n{TABLE_END}"
+    path.write_text(f"{head}{table}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.reference", description="Train, verify and list reference models."
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+    sub.add_parser("list", help="the registered reference models")
+    sub.add_parser("readme", help="write the README's table of reference models from the cards")
+    p_train = sub.add_parser("train", help="train from scratch into data/reference/")
+    p_train.add_argument("name", nargs="?")
+    p_train.add_argument("--all", action="store_true", help="train every registered model")
+    p_train.add_argument("--seed", type=int)
+    p_train.add_argument("--epochs", type=int, help="shorter run (recorded on the card)")
+    p_train.add_argument("--limit", type=int, help="first N images of each split (smoke test)")
+    p_train.add_argument("--out", help="folder for the weights and card (default data/reference)")
+    p_verify = sub.add_parser("verify", help="retrain and compare with the shipped card")
+    p_verify.add_argument("name")
+    p_verify.add_argument("--tolerance", type=float)
+    args = parser.parse_args(argv)
+
+    if args.action == "list":
+        for rec in REFERENCES.values():
+            print(f"{rec.name:14s} lesson {rec.lesson[:2]}  {rec.architecture}; {rec.epochs} "
+                  f"epochs; goal {rec.metric_name} {rec.goal[0]} {rec.goal[1]:g}"
+                  if rec.goal else f"{rec.name:14s} lesson {rec.lesson[:2]}  {rec.architecture}")
+        return 0
+    if args.action == "readme":
+        write_readme_table()
+        return 0
+    if args.action == "train":
+        if args.all == bool(args.name):
+            parser.error("train takes a NAME or --all")
+        names = list(REFERENCES) if args.all else [args.name]
+        for name in names:
+            train_reference(name, seed=args.seed, out_dir=args.out, epochs=args.epochs,
+                            limit=args.limit)
+        return 0
+    return 0 if verify(args.name, tolerance=args.tolerance) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
