@@ -158,7 +158,8 @@ def run_notebook(
     return seconds, results
 
 
-def _title(path: Path) -> str:
+def lesson_title(path: Path) -> str:
+    """The topic of a lesson: its ``# NN — Topic`` heading without the number."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
@@ -195,7 +196,7 @@ def course_table(results: dict) -> str:
         headline = ", ".join(_headline(k, v) for k, v in entry["results"].items())
         relative = f"{entry['relative']:.0f}" if "relative" in entry else "–"
         rows.append(
-            f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {_title(path)} | "
+            f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {lesson_title(path)} | "
             f"{entry['seconds']:.0f} | {relative} | {headline} |"
         )
     return "\n".join(rows)

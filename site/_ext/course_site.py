@@ -22,6 +22,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from helpers.benchmark import lesson_title
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 RESULTS = NOTEBOOKS / "results.json"
@@ -60,19 +62,6 @@ def stage_lessons() -> None:
         copy = LESSONS / path.name
         if not copy.exists() or not filecmp.cmp(path, copy, shallow=False):
             shutil.copy2(path, copy)
-
-
-def lesson_title(path: Path) -> str:
-    """The topic of a lesson: its ``# NN — Topic`` heading without the number."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            for line in "".join(cell["source"]).splitlines():
-                if line.startswith("# "):
-                    title = line[2:].strip()
-                    number, _, rest = title.partition(" — ")
-                    return rest if number.isdigit() and rest else title
-    return path.stem
 
 
 def _number(value: Any) -> str:
