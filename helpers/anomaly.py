@@ -46,6 +46,27 @@ def threshold_percentile(train_scores, q: float = 99.0) -> float:
     return float(np.percentile(s, q))
 
 
+def threshold_conformal(calibration_scores, alpha: float) -> float:
+    """Split-conformal threshold: the ⌈(n+1)(1−α)⌉-th smallest of n calibration scores.
+
+    ``calibration_scores`` are scores of normal samples the model was *not* trained on. If a new
+    normal sample is exchangeable with them, the chance that its score exceeds the returned
+    threshold is at most ``alpha`` (marginally over the calibration draw), and at least
+    ``alpha - 1/(n+1)`` when scores have no ties. Needs n ≥ 1/α − 1 calibration scores.
+    """
+    s = as_float_array(calibration_scores, "calibration_scores", ndim=1)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a false-positive rate in (0, 1), got {alpha!r}")
+    n = len(s)
+    rank = int(np.ceil((n + 1) * (1 - alpha) - 1e-9))  # guard against float round-up
+    if rank > n:
+        raise ValueError(
+            f"alpha={alpha} needs at least {int(np.ceil(1 / alpha - 1))} calibration_scores, "
+            f"got {n}"
+        )
+    return float(np.sort(s)[rank - 1])
+
+
 def threshold_best_f1(scores, labels) -> tuple[float, float]:
     """The threshold that maximises F1 on (scores, labels), and that F1.
 

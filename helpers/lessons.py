@@ -17,7 +17,7 @@ import numpy as np
 from keras import layers, ops
 
 __all__ = ["DenseTransposed", "pca_reconstruct", "train", "stacked_autoencoder", "mean_logit_bias",
-           "L1ActivityPenalty"]
+           "L1ActivityPenalty", "GaussianCorruption", "unet_denoiser"]
 
 
 class DenseTransposed(layers.Layer):
@@ -131,8 +131,8 @@ class L1ActivityPenalty(layers.Layer):
     """An identity layer that adds ``lam`` times the batch mean of sum_j |h_j| to the loss.
 
     Taught in lesson 03 (the L1 sweep); reused in lesson 09 (the L1 sparse autoencoder). The
-    scale is written out, so it does not depend on the Keras version: Keras 3 divides an
-    ``activity_regularizer``'s penalty by the batch size, older Keras did not.
+    penalty's scale is written out (a mean over the batch), so it does not depend on how a Keras
+    version scales an ``activity_regularizer``.
     """
 
     def __init__(self, lam, **kwargs):
@@ -147,3 +147,209 @@ class L1ActivityPenalty(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "lam": self.lam}
+
+
+class GaussianCorruption(layers.Layer):
+    """C(x̃|x) as a layer: clip(x + σ·ε, 0, 1), fresh for every batch, active in training only.
+
+    Taught in lesson 04; its reference DAE (``helpers.reference``, ``dae_unet_04``) trains behind
+    it. σ is drawn per image from U[low, high]; low == high is one fixed noise factor.
+    """
+
+    def __init__(self, low, high=None, *, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.low, self.high = float(low), float(low if high is None else high)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        if not training:
+            return x                                 # validation and predict: input as given
+        sigma = keras.random.uniform((ops.shape(x)[0], 1, 1, 1), minval=self.low,
+                                     maxval=self.high, seed=self.seed_generator)
+        noise = keras.random.normal(ops.shape(x), seed=self.seed_generator)
+        return ops.clip(x + sigma * noise, 0.0, 1.0)
+
+
+def unet_denoiser(width=32):
+    """A small U-Net for 28×28 images: strided convolutions down to 7×7, transposed ones back up,
+    and skip connections that hand each resolution's features to the decoder.
+
+    Taught in lesson 04 (its reference DAE, ``dae_unet_04``). Channels ``width``, 2·``width``,
+    4·``width`` at 28, 14 and 7 pixels; at 7×7 two 3×3 layers see the whole digit.
+    """
+    conv = dict(kernel_size=3, padding="same", activation="relu")
+    x_in = keras.Input(shape=(28, 28, 1), name="noisy")
+    s28 = layers.Conv2D(width, **conv)(x_in)                                  # 28×28
+    s14 = layers.Conv2D(2 * width, strides=2, **conv)(s28)                    # 14×14
+    h = layers.Conv2D(4 * width, strides=2, **conv)(s14)                      # 7×7
+    h = layers.Conv2D(4 * width, **conv)(h)
+    h = layers.Conv2D(4 * width, **conv)(h)
+    h = layers.Conv2DTranspose(2 * width, strides=2, **conv)(h)               # 14×14
+    h = layers.Conv2D(2 * width, **conv)(layers.Concatenate()([h, s14]))
+    h = layers.Conv2DTranspose(width, strides=2, **conv)(h)                   # 28×28
+    h = layers.Conv2D(width, **conv)(layers.Concatenate()([h, s28]))
+    x_out = layers.Conv2D(1, 1, activation="sigmoid", name="clean")(h)
+    return keras.Model(x_in, x_out, name="unet_denoiser")
+
+
+def bernoulli_nll(x, logits):
+    """-log p(x|z) of a Bernoulli decoder from its logits: binary cross-entropy summed over the
+    last axis (the pixels), in nats, one number per example.
+
+    Taught in lesson 07; reused in lesson 08. Written from the logits, so it never takes the log
+    of a saturated sigmoid.
+    """
+    per_pixel = ops.maximum(logits, 0.0) - logits * x + ops.log1p(ops.exp(-ops.abs(logits)))
+    return ops.sum(per_pixel, axis=-1)
+
+
+def gaussian_kl(mu, log_var):
+    """KL(N(mu, diag exp(log_var)) || N(0, I)) in closed form, in nats, one number per example.
+
+    Taught in lesson 07; reused in lesson 08.
+    """
+    return 0.5 * ops.sum(ops.square(mu) + ops.exp(log_var) - log_var - 1.0, axis=-1)
+
+
+class Sampling(layers.Layer):
+    """The reparameterisation z = mu + sigma * eps, eps ~ N(0, I), sigma = exp(log_var / 2).
+
+    Taught in lesson 07; reused in lesson 08. Its own seed generator makes the draws reproducible.
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        mu, log_var = inputs
+        eps = keras.random.normal(ops.shape(mu), seed=self.seed_generator)
+        return mu + ops.exp(0.5 * log_var) * eps
+
+
+class VAE(keras.Model):
+    """A variational autoencoder: encoder x -> (mu, log_var), Sampling, decoder z -> logits.
+
+    Taught in lesson 07; reused in lesson 08. ``call`` returns (logits, mu, log_var);
+    ``compute_loss`` returns the batch mean of reconstruction + beta * KL in nats per example,
+    which is -ELBO at beta = 1, so ``fit`` trains it with ``loss=None``.
+    """
+
+    def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(beta, (int, float)) or isinstance(beta, bool) or not beta >= 0:
+            raise ValueError(f"beta must be a non-negative number, got {beta!r}")
+        self.encoder, self.decoder, self.beta = encoder, decoder, float(beta)
+        self.sampling = Sampling(seed)
+
+    def call(self, x):
+        mu, log_var = self.encoder(x)
+        return self.decoder(self.sampling([mu, log_var])), mu, log_var
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        logits, mu, log_var = y_pred
+        return ops.mean(bernoulli_nll(x, logits) + self.beta * gaussian_kl(mu, log_var))
+
+
+def make_vae(latent_dim, hidden=(512,), *, input_dim=784, beta=1.0, seed=None,
+             activation="relu", output_bias="zeros"):
+    """An MLP VAE: input_dim -> hidden -> (mu, log_var) and latent_dim -> reversed hidden -> logits.
+
+    Taught in lesson 07; reused in lesson 08 (its reference model ``vae_20`` in
+    ``helpers.reference`` is this builder). ``output_bias`` initialises the logits' bias (e.g.
+    :func:`mean_logit_bias` of the training images).
+    """
+    for name, value in (("latent_dim", latent_dim), ("input_dim", input_dim)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if any(not isinstance(u, int) or isinstance(u, bool) or u < 1 for u in hidden):
+        raise ValueError(f"hidden must be a sequence of positive integers, got {hidden!r}")
+    x = keras.Input((input_dim,))
+    h = x
+    for units in hidden:
+        h = layers.Dense(units, activation=activation)(h)
+    encoder = keras.Model(x, [layers.Dense(latent_dim, name="mu")(h),
+                              layers.Dense(latent_dim, name="log_var")(h)], name="encoder")
+    z = keras.Input((latent_dim,))
+    g = z
+    for units in tuple(hidden)[::-1]:
+        g = layers.Dense(units, activation=activation)(g)
+    logits = layers.Dense(input_dim, bias_initializer=output_bias, name="logits")(g)
+    vae = VAE(encoder, keras.Model(z, logits, name="decoder"), beta=beta, seed=seed)
+    vae(ops.zeros((1, input_dim)))           # one call builds it: it can count, save and load
+    return vae
+
+
+def vae_encode(vae, x, batch=5000):
+    """mu and log sigma^2 of q(z|x) for images ``x``, as NumPy arrays (n, latent_dim).
+
+    Taught in lesson 07; reused in lesson 08.
+    """
+    parts = [vae.encoder(np.asarray(x[i:i + batch], "float32")) for i in range(0, len(x), batch)]
+    return tuple(np.concatenate([ops.convert_to_numpy(p[k]) for p in parts]) for k in (0, 1))
+
+
+def vae_decode(vae, z, batch=5000, logits=False):
+    """The decoder's mean image E[x|z] (the sigmoid of its logits; the logits if ``logits``).
+
+    Taught in lesson 07; reused in lesson 08.
+    """
+    z = np.asarray(z, "float32")
+    out = np.concatenate([ops.convert_to_numpy(vae.decoder(z[i:i + batch]))
+                          for i in range(0, len(z), batch)])
+    return out if logits else ops.convert_to_numpy(ops.sigmoid(out))
+
+
+def elbo_terms(vae, x, n_draws=1, seed=0):
+    """Per image: the reconstruction term E_q[-log p(x|z)] (Monte Carlo over ``n_draws`` draws
+    of eps) and the exact KL(q(z|x) || p(z)), both in nats; -ELBO = their sum.
+
+    Taught in lesson 07; reused in lesson 08 (the reconstruction term is An & Cho's
+    "reconstruction probability", as a negative log).
+    """
+    if not isinstance(n_draws, int) or isinstance(n_draws, bool) or n_draws < 1:
+        raise ValueError(f"n_draws must be a positive integer, got {n_draws!r}")
+    x = np.asarray(x, "float32")
+    mu, log_var = vae_encode(vae, x)
+    kl = ops.convert_to_numpy(gaussian_kl(mu, log_var)).astype("float64")
+    draw = np.random.default_rng(seed)
+    rec = np.zeros(len(x))
+    for _ in range(n_draws):
+        z = mu + np.exp(0.5 * log_var) * draw.standard_normal(mu.shape).astype("float32")
+        logits = vae_decode(vae, z, logits=True)
+        rec += ops.convert_to_numpy(bernoulli_nll(x, logits)).astype("float64") / n_draws
+    return rec, kl
+
+
+def log_weights(vae, x, k, seed=0):
+    """log w_i = log p(x|z_i) + log p(z_i) - log q(z_i|x) for k draws z_i ~ q(z|x): shape (n, k).
+
+    Taught in lesson 07; reused in lesson 08. logsumexp over axis 1 minus log k is the
+    importance-weighted bound L_k of Burda et al. (2016); the mean over axis 1 is an ELBO estimate.
+    """
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    x = np.asarray(x, "float32")
+    mu, log_var = vae_encode(vae, x)
+    eps = np.random.default_rng(seed).standard_normal((len(x), k, mu.shape[1])).astype("float32")
+    z = mu[:, None] + np.exp(0.5 * log_var)[:, None] * eps
+    logits = vae_decode(vae, z.reshape(-1, mu.shape[1]), logits=True).reshape(len(x), k, -1)
+    log_px_z = -ops.convert_to_numpy(bernoulli_nll(x[:, None], logits)).astype("float64")
+    log_pz = -0.5 * np.sum(z.astype("float64") ** 2 + np.log(2 * np.pi), axis=-1)
+    log_qz = -0.5 * np.sum(eps.astype("float64") ** 2 + log_var[:, None] + np.log(2 * np.pi), -1)
+    return log_px_z + log_pz - log_qz
+
+
+def iw_log_likelihood(vae, x, k, seed=0, rows=50_000):
+    """Per image, the importance-weighted estimate L_k of log p(x) (nats), in chunks of images so
+    that at most ``rows`` codes are decoded at once.
+
+    Taught in lesson 07; reused in lesson 08.
+    """
+    step = max(1, rows // k)
+    parts = []
+    for start in range(0, len(x), step):
+        logw = log_weights(vae, x[start:start + step], k, seed=seed + start)
+        top = logw.max(axis=1, keepdims=True)
+        parts.append(top[:, 0] + np.log(np.mean(np.exp(logw - top), axis=1)))
+    return np.concatenate(parts)

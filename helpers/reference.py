@@ -61,7 +61,10 @@ class Recipe:
     Training is :func:`helpers.lessons.train`: Adam, learning rate ``lr`` decayed on a cosine to
     ``alpha * lr`` over ``epochs``. ``metric(model, x)`` scores a model on images ``x`` (lower or
     higher is better as ``goal`` says). ``tolerance`` is the relative gap ``verify`` accepts
-    between a retrained model's test metric and the card's.
+    between a retrained model's test metric and the card's. ``loss`` is the Keras loss, or None
+    for a model that computes its own in ``compute_loss`` (``loss_note`` then says what it is).
+    ``extras(model, x_test)``, if given, returns further test numbers for the card (skipped in a
+    ``limit``-ed smoke run).
     """
 
     name: str
@@ -73,7 +76,7 @@ class Recipe:
     metric: Callable
     metric_name: str
     metric_unit: str
-    loss: str
+    loss: str | None
     epochs: int
     batch_size: int
     lr: float
@@ -85,6 +88,8 @@ class Recipe:
     storage: str = "float16"
     tolerance: float = 0.01
     choices: dict = field(default_factory=dict)
+    loss_note: str = ""
+    extras: Callable | None = None
 
 
 def _mnist(seed: int) -> Split:
@@ -93,6 +98,59 @@ def _mnist(seed: int) -> Split:
 
 def _sq_error(model, x: np.ndarray) -> float:
     return squared_error_per_image(x, model.predict(x, batch_size=2000, verbose=0))
+
+
+def _neg_elbo(model, x: np.ndarray) -> float:
+    from .lessons import elbo_terms
+
+    rec, kl = elbo_terms(model, x, n_draws=5, seed=0)
+    return float(np.mean(rec + kl))
+
+
+def _vae_extras(model, x_test: np.ndarray) -> dict:
+    """Importance-weighted log p(x) of the first 1,000 test images at k = 100 and k = 1,000."""
+    from .lessons import iw_log_likelihood
+
+    x = x_test[:1000]
+    return {f"iw_log_likelihood_k{k}": float(np.mean(iw_log_likelihood(model, x, k, seed=0)))
+            for k in (100, 1000)} | {"iw_images": len(x)}
+
+
+def _build_vae_20(x_train: np.ndarray | None):
+    from .lessons import make_vae, mean_logit_bias
+
+    bias = "zeros" if x_train is None else mean_logit_bias(x_train)
+    return make_vae(20, (512, 256), seed=0, output_bias=bias)
+
+
+DAE_SIGMA, DAE_WIDTH = 0.5, 16
+
+
+def _mnist_images(seed: int) -> Split:
+    split = load_mnist(flatten=False, seed=seed)
+    return split._replace(x_train=split.x_train[..., None], x_val=split.x_val[..., None],
+                          x_test=split.x_test[..., None])
+
+
+def _psnr_denoised(model, x: np.ndarray) -> float:
+    """Mean PSNR (dB) of the model's output on ``x`` corrupted once by clipped Gaussian noise
+    (σ = DAE_SIGMA, a fixed draw: seed 2026) — the same noisy images at every epoch."""
+    from .metrics import psnr
+    from .noise import gaussian
+
+    noisy = gaussian(x, DAE_SIGMA, seed=2026)
+    return psnr(x, model.predict(noisy, batch_size=1000, verbose=0))
+
+
+def _build_dae_unet_04(x_train: np.ndarray | None):
+    import keras
+
+    from .lessons import GaussianCorruption, unet_denoiser
+
+    # The corruption layer draws fresh noise for every batch in training and is the identity
+    # outside it: the shipped model is called on noisy images.
+    return keras.Sequential([keras.Input((28, 28, 1)), GaussianCorruption(DAE_SIGMA, seed=0),
+                             unet_denoiser(DAE_WIDTH)], name="dae_unet_04")
 
 
 def _build_deep_ae_30(x_train: np.ndarray | None):
@@ -127,7 +185,54 @@ REFERENCES: dict[str, Recipe] = {
             weight_decay=0.05,
             goal=("<=", 3.00),
             paper="Hinton & Salakhutdinov (2006), Science 313: 3.00 (PCA-30: 13.87)",
-        )
+        ),
+        Recipe(
+            name="vae_20",
+            lesson="07_variational_autoencoders",
+            summary=(
+                "a 20-D MLP variational autoencoder (Kingma & Welling 2014) with a Bernoulli "
+                "decoder on grey-level pixels, trained on the -ELBO"
+            ),
+            architecture="784-512-256-(20 mu, 20 log var)-256-512-784, ReLU, Bernoulli logits",
+            build=_build_vae_20,
+            data=_mnist,
+            metric=_neg_elbo,
+            metric_name="-ELBO (nats)",
+            metric_unit="BCE summed over the 784 grey-level pixels + KL, 5 draws, mean per image",
+            loss=None,
+            loss_note="-ELBO in VAE.compute_loss: BCE summed over pixels + KL (nats per image)",
+            epochs=40,
+            batch_size=128,
+            lr=1e-3,
+            goal=("<=", 100.0),
+            paper=("Kingma & Welling (2014), Auto-Encoding Variational Bayes; the course's goal: "
+                   "<= 100 nats for a 20-D MLP VAE on grey-level BCE"),
+            extras=_vae_extras,
+            choices={"tuning": "data/reference/tuning/vae_20.json"},
+        ),
+        Recipe(
+            name="dae_unet_04",
+            lesson="04_denoising_autoencoders",
+            summary=(
+                "a U-Net denoising autoencoder for MNIST at clipped Gaussian noise σ = 0.5, "
+                "trained on fresh noise every batch (the corruption is the model's first layer)"
+            ),
+            architecture=(f"U-Net 28-14-7-14-28, {DAE_WIDTH}/{2 * DAE_WIDTH}/{4 * DAE_WIDTH} "
+                          "channels, concatenated skips, ReLU, sigmoid output"),
+            build=_build_dae_unet_04,
+            data=_mnist_images,
+            metric=_psnr_denoised,
+            metric_name="PSNR at σ = 0.5 (dB)",
+            metric_unit="per image, averaged; one fixed noise draw (seed 2026)",
+            loss="binary_crossentropy",
+            epochs=8,
+            batch_size=128,
+            lr=3e-3,
+            goal=(">=", 20.4),
+            paper=("Vincent et al. (2008); Ronneberger et al. (2015) U-Net; goal: +2 dB over the "
+                   "strongest baseline of lesson 04, the tuned LMMSE filter (about 18.4 dB)"),
+            choices={"tuning": "data/reference/tuning/dae_unet_04.json"},
+        ),
     ]
 }
 
@@ -369,7 +474,8 @@ def train_reference(
         "data": {"train": len(x_train), "validation": len(x_val), "test": len(x_test),
                  "split": "load_mnist(seed=seed): 10,000 validation images carved from training"},
         "training": {"optimizer": "AdamW" if rec.weight_decay else "Adam",
-                     "schedule": "cosine decay from lr to alpha * lr", "loss": rec.loss,
+                     "schedule": "cosine decay from lr to alpha * lr",
+                     "loss": rec.loss if rec.loss is not None else rec.loss_note,
                      "epochs": epochs, "batch_size": rec.batch_size, "lr": rec.lr,
                      "alpha": rec.alpha, "weight_decay": rec.weight_decay,
                      "steps": epochs * math.ceil(len(x_train) / rec.batch_size),
@@ -386,6 +492,7 @@ def train_reference(
             "goal": list(rec.goal) if rec.goal else None,
             "met": _met(test_shipped, rec.goal),
         },
+        "extras": rec.extras(shipped, x_test) if rec.extras and limit is None else {},
         "weights": {"file": weights_path.name, "storage": rec.storage,
                     "parameters": int(model.count_params()),
                     "bytes": weights_path.stat().st_size, "sha256": _sha256(weights_path)},

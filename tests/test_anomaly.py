@@ -100,3 +100,34 @@ def test_roc_auc_and_average_precision_match_sklearn():
         anomaly.average_precision(continuous, np.zeros(300, int))
     with pytest.raises(ValueError, match="labels must be a 1-D"):
         anomaly.roc_auc(continuous, y[:5])
+
+
+def test_threshold_conformal_order_statistic_and_errors():
+    s = np.arange(1, 100, dtype=float)[::-1]  # 99 scores, unsorted
+    # n = 99, alpha = 0.1: rank ceil(100 * 0.9) = 90 -> the 90th smallest score, 90
+    assert anomaly.threshold_conformal(s, 0.1) == 90.0
+    assert anomaly.threshold_conformal(s, 0.01) == 99.0  # rank 99 = n: the largest score
+    with pytest.raises(ValueError, match="at least 199 calibration_scores"):
+        anomaly.threshold_conformal(s, 0.005)
+    for bad in (0, 1, -0.1, 1.5, np.nan, True, "0.1"):
+        with pytest.raises(ValueError, match="alpha must"):
+            anomaly.threshold_conformal(s, bad)
+    with pytest.raises(ValueError, match="calibration_scores must have 1"):
+        anomaly.threshold_conformal(np.ones((3, 3)), 0.1)
+    with pytest.raises(ValueError, match="calibration_scores"):
+        anomaly.threshold_conformal(np.r_[1.0, np.nan], 0.1)
+
+
+def test_threshold_conformal_guarantee_holds_where_the_percentile_breaks_it():
+    """On simulated normal scores: mean FPR over calibration draws is in [α - 1/(n+1), α]."""
+    rng = np.random.default_rng(0)
+    n, alpha, draws = 49, 0.1, 4000
+    calib = rng.lognormal(size=(draws, n))
+    fresh = rng.lognormal(size=(draws, 200))
+    conf = np.array([anomaly.threshold_conformal(c, alpha) for c in calib])
+    perc = np.array([anomaly.threshold_percentile(c, 100 * (1 - alpha)) for c in calib])
+    fpr_conf = np.mean(fresh > conf[:, None], axis=1)
+    fpr_perc = np.mean(fresh > perc[:, None], axis=1)
+    margin = 3 * fpr_conf.std(ddof=1) / np.sqrt(draws)
+    assert alpha - 1 / (n + 1) - margin <= fpr_conf.mean() <= alpha + margin
+    assert fpr_perc.mean() > alpha + margin  # the plain percentile over-flags on new data

@@ -23,6 +23,18 @@ TAUGHT_IN = {
     "stacked_autoencoder": "02",
     "mean_logit_bias": "03",
     "L1ActivityPenalty": "03",
+    "GaussianCorruption": "04",
+    "unet_denoiser": "04",
+    "bernoulli_nll": "07",
+    "gaussian_kl": "07",
+    "Sampling": "07",
+    "VAE": "07",
+    "make_vae": "07",
+    "vae_encode": "07",
+    "vae_decode": "07",
+    "elbo_terms": "07",
+    "log_weights": "07",
+    "iw_log_likelihood": "07",
 }
 
 
@@ -179,3 +191,92 @@ def test_train_weight_decay_is_decoupled_and_off_by_default(lessons):
         assert model.optimizer.weight_decay == decay
         norms[decay] = float(np.linalg.norm(keras.ops.convert_to_numpy(model.layers[0].kernel)))
     assert norms[0.5] < norms[None], f"weight decay should shrink the kernel: {norms}"
+
+
+def _tiny_vae(lessons, beta=1.0):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return lessons.make_vae(3, (8,), input_dim=12, beta=beta, seed=0)
+
+
+def test_vae_loss_is_reconstruction_plus_beta_kl(lessons):
+    import keras
+
+    x = np.random.default_rng(0).random((16, 12)).astype("float32")
+    vae = _tiny_vae(lessons, beta=2.5)
+    logits, mu, log_var = (keras.ops.convert_to_numpy(t) for t in vae(x))
+    assert logits.shape == (16, 12) and mu.shape == log_var.shape == (16, 3)
+    loss = float(keras.ops.convert_to_numpy(vae.compute_loss(x, x, (logits, mu, log_var))))
+    p = 1 / (1 + np.exp(-logits.astype("float64")))
+    bce = -(x * np.log(p) + (1 - x) * np.log(1 - p)).sum(1)
+    kl = 0.5 * (mu**2 + np.exp(log_var) - log_var - 1).sum(1)
+    assert loss == pytest.approx(float(np.mean(bce + 2.5 * kl)), rel=1e-5)
+    history = lessons.train(vae, x, epochs=2, batch_size=8, lr=1e-2, loss=None)
+    assert np.all(np.isfinite(history.history["loss"]))
+
+
+def test_gaussian_kl_is_zero_at_the_prior_and_matches_one_dimension(lessons):
+    import keras
+
+    kl = keras.ops.convert_to_numpy(lessons.gaussian_kl(np.array([[0.0, 1.0]]),
+                                                        np.array([[0.0, np.log(0.25)]])))
+    # dimension 1 is the prior (0 nats); dimension 2: N(1, 0.5^2) -> log 2 + (0.25 + 1)/2 - 1/2
+    assert float(kl[0]) == pytest.approx(np.log(2) + 0.625 - 0.5, rel=1e-6)
+
+
+def test_elbo_terms_and_importance_weights_agree(lessons):
+    x = np.random.default_rng(1).random((10, 12)).astype("float32")
+    vae = _tiny_vae(lessons)
+    rec, kl = lessons.elbo_terms(vae, x, n_draws=200, seed=0)
+    logw = lessons.log_weights(vae, x, 200, seed=0)
+    assert logw.shape == (10, 200)
+    # the mean log weight estimates the ELBO = -(rec + kl); 200 draws each, so within ~1 nat
+    np.testing.assert_allclose(logw.mean(1), -(rec + kl), atol=1.0)
+    iw = lessons.iw_log_likelihood(vae, x, 200, seed=0, rows=10_000)
+    assert np.all(iw >= logw.mean(1) - 1e-9), "L_k >= the mean log weight of the same draws"
+    mu, _ = lessons.vae_encode(vae, x)
+    images = lessons.vae_decode(vae, mu)
+    assert images.shape == (10, 12) and images.min() > 0 and images.max() < 1
+
+
+def test_vae_builders_refuse_bad_arguments(lessons):
+    with pytest.raises(ValueError, match="latent_dim"):
+        lessons.make_vae(0)
+    with pytest.raises(ValueError, match="hidden"):
+        lessons.make_vae(2, (8, -1))
+    with pytest.raises(ValueError, match="beta"):
+        lessons.make_vae(2, (8,), beta=-1.0)
+    vae = _tiny_vae(lessons)
+    x = np.zeros((2, 12), "float32")
+    with pytest.raises(ValueError, match="n_draws"):
+        lessons.elbo_terms(vae, x, n_draws=0)
+    with pytest.raises(ValueError, match="k must"):
+        lessons.log_weights(vae, x, 0)
+
+
+def test_gaussian_corruption_is_fresh_in_training_and_the_identity_outside(lessons):
+    import keras
+
+    x = np.full((4, 28, 28, 1), 0.5, dtype="float32")
+    layer = lessons.GaussianCorruption(0.5, seed=0)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)), x)
+    a = keras.ops.convert_to_numpy(layer(x, training=True))
+    b = keras.ops.convert_to_numpy(layer(x, training=True))
+    assert a.min() >= 0 and a.max() <= 1 and not np.array_equal(a, b), "fresh noise per call"
+    expected = np.clip(0.5 + 0.5 * np.random.default_rng(0).standard_normal(10**6), 0, 1).std()
+    assert float(np.std(a)) == pytest.approx(expected, abs=0.01), "clip(x + 0.5·ε, 0, 1)"
+    blind = keras.ops.convert_to_numpy(lessons.GaussianCorruption(0.0, 1.0, seed=0)(
+        np.full((500, 28, 28, 1), 0.5, dtype="float32"), training=True))
+    spread = blind.reshape(500, -1).std(axis=1)
+    assert spread.min() < 0.1 and spread.max() > 0.4, "one σ per image, drawn from U[0, 1]"
+
+
+def test_unet_denoiser_keeps_the_image_size_and_goes_down_to_7x7(lessons):
+    model = lessons.unet_denoiser(4)
+    assert model.output_shape == (None, 28, 28, 1)
+    sizes = {layer.output.shape[1] for layer in model.layers if "conv" in layer.name}
+    assert sizes == {7, 14, 28}
+    assert sum("concatenate" in layer.name for layer in model.layers) == 2, "two skips"
+    out = model.predict(np.random.default_rng(0).random((2, 28, 28, 1)), verbose=0)
+    assert out.min() > 0 and out.max() < 1

@@ -137,3 +137,22 @@ def test_readme_table_is_written_from_the_cards():
     assert reference.reference_table() in readme, (
         "README's reference table differs from the cards: run `python -m helpers.reference readme`"
     )
+
+
+def test_a_model_with_its_own_compute_loss_trains_and_loads(tmp_path):
+    rec = reference.recipe("vae_20")
+    assert rec.loss is None, "vae_20's loss lives in VAE.compute_loss"
+    card = reference.train_reference("vae_20", out_dir=tmp_path, epochs=1, limit=1000)
+    assert card["training"]["loss"] == rec.loss_note
+    assert card["extras"] == {}, "a limited smoke run skips the slow extra numbers"
+    model = reference.load_reference("vae_20", tmp_path)
+    x_test = rec.data(0).x_test[:1000]
+    assert rec.metric(model, x_test) == pytest.approx(card["metric"]["test"], rel=1e-5)
+
+
+def test_vae_card_records_an_importance_weighted_bound_above_its_elbo():
+    card = reference.reference_card("vae_20")
+    extras = card["extras"]
+    assert extras["iw_images"] == 1000
+    assert extras["iw_log_likelihood_k1000"] >= extras["iw_log_likelihood_k100"]
+    assert extras["iw_log_likelihood_k100"] > -card["metric"]["test"], "L_100 lies above the ELBO"
