@@ -19,6 +19,6 @@ Importing this package does not import TensorFlow; :func:`helpers.setup` does.
 from __future__ import annotations
 
 from .report import report
-from .setup import course_seed, setup
+from .setup import course_backend, course_seed, setup
 
-__all__ = ["setup", "course_seed", "report"]
+__all__ = ["setup", "course_seed", "course_backend", "report"]

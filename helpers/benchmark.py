@@ -1,16 +1,22 @@
 """Execute every lesson from a fresh kernel, in place, time it, and collect its headline results.
 
-    python -m helpers.benchmark            # all notebooks
-    python -m helpers.benchmark 03 07      # only lessons 03 and 07 (others keep their entries)
+    python -m helpers.benchmark                    # all notebooks, default backend (TensorFlow)
+    python -m helpers.benchmark 03 07              # only lessons 03 and 07 (others keep theirs)
+    python -m helpers.benchmark --backend jax      # every lesson on JAX (also: torch)
 
 Writes ``notebooks/results.json`` as ``{stem: {"seconds": s, "reference_seconds": r,
 "relative": s / r, "results": {name: {"value": v, "goal": [op, x], "met": bool}}}}`` and
 refreshes the course table in ``README.md`` (between the ``course-table`` markers). The
 notebooks are saved with their fresh outputs, ready to commit.
 
+On another backend (``--backend jax`` or ``torch``) the lessons are executed the same way but
+not saved (the stored outputs stay the default backend's): the run time, its reference ratio
+and how many goals were met go into the lesson's ``"backends"`` entry, and into the table.
+
 Run time is also given as a multiple of a fixed reference workload (one epoch of a small Keras
-MLP on fixed synthetic data), timed in the same run, so runs on slower or busier machines read
-the same. A notebook that raises, reports no results, or reports under another name fails.
+MLP on fixed synthetic data, always on TensorFlow), timed in the same run, so runs on slower or
+busier machines, and on different backends, read the same. A notebook that raises, reports no
+results, or reports under another name fails.
 """
 
 from __future__ import annotations
@@ -51,9 +57,15 @@ print(time.perf_counter() - start)
 """
 
 
+DEFAULT_BACKEND = "tensorflow"
+OTHER_BACKENDS = {"jax": "JAX", "torch": "PyTorch"}
+
+
 def reference_seconds(repeats: int = 3) -> float:
-    """Seconds of the fixed reference workload (the fastest of ``repeats`` fresh processes)."""
+    """Seconds of the fixed reference workload (the fastest of ``repeats`` fresh processes),
+    on the default backend whatever the lessons run on, so every ratio has one yardstick."""
     times = []
+    env = {**os.environ, "KERAS_BACKEND": DEFAULT_BACKEND}
     for _ in range(repeats):
         out = subprocess.run(
             [sys.executable, "-c", REFERENCE_CODE],
@@ -61,6 +73,7 @@ def reference_seconds(repeats: int = 3) -> float:
             text=True,
             check=True,
             cwd=ROOT,
+            env=env,
         )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return min(times)
@@ -121,19 +134,26 @@ def stamp_run_time(nb, seconds: float, reference: float | None = None) -> bool:
 
 
 def run_notebook(
-    path: Path, timeout: int = 900, reference: float | None = None
+    path: Path, timeout: int = 900, reference: float | None = None, backend: str | None = None
 ) -> tuple[float, dict[str, dict]]:
-    """Execute ``path`` in place from a fresh kernel; returns (wall seconds, reported results).
+    """Execute ``path`` from a fresh kernel; returns (wall seconds, reported results).
 
+    On the default backend the notebook is saved in place with its outputs; on ``backend``
+    (``jax`` or ``torch``) it is executed with ``KERAS_BACKEND`` set and not saved.
     Raises when a cell fails, or when the notebook reports no results or under another name.
     """
     import nbformat
     from nbclient import NotebookClient
 
+    backend = backend or DEFAULT_BACKEND
+    if backend != DEFAULT_BACKEND and backend not in OTHER_BACKENDS:
+        raise ValueError(f"backend must be one of tensorflow, {', '.join(OTHER_BACKENDS)}, "
+                         f"got {backend!r}")
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
-        old = os.environ.get(RESULTS_DIR_ENV)
+        saved_env = {k: os.environ.get(k) for k in (RESULTS_DIR_ENV, "KERAS_BACKEND")}
         os.environ[RESULTS_DIR_ENV] = tmp
+        os.environ["KERAS_BACKEND"] = backend
         try:
             client = NotebookClient(
                 nb,
@@ -146,11 +166,14 @@ def run_notebook(
             client.execute()
             seconds = time.perf_counter() - start
         finally:
-            if old is None:
-                os.environ.pop(RESULTS_DIR_ENV, None)
-            else:
-                os.environ[RESULTS_DIR_ENV] = old
+            for key, old in saved_env.items():
+                if old is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = old
         results = read_results(tmp, path.stem)
+    if backend != DEFAULT_BACKEND:
+        return seconds, results
     stamp_run_time(nb, seconds, reference)
     tag_slides(nb)
     store_as_jupyterlab_would(nb)
@@ -183,10 +206,17 @@ def _headline(name: str, record: dict) -> str:
     return text
 
 
+def _backend_seconds(entry: dict, backend: str) -> str:
+    run = entry.get("backends", {}).get(backend)
+    return f"{run['seconds']:.0f}" if run else "–"
+
+
 def course_table(results: dict) -> str:
     rows = [
-        "| lesson | topic | run time (s) | × reference | headline results (goal: met / not met) |",
-        "|---|---|---|---|---|",
+        "| lesson | topic | TensorFlow (s) | × reference | "
+        + " | ".join(f"{name} (s)" for name in OTHER_BACKENDS.values())
+        + " | headline results (goal: met / not met) |",
+        "|---|---|---|---|" + "---|" * len(OTHER_BACKENDS) + "---|",
     ]
     for stem in sorted(results):
         path = NOTEBOOKS / f"{stem}.ipynb"
@@ -197,7 +227,9 @@ def course_table(results: dict) -> str:
         relative = f"{entry['relative']:.0f}" if "relative" in entry else "–"
         rows.append(
             f"| [{stem[:2]}](notebooks/{stem}.ipynb) | {lesson_title(path)} | "
-            f"{entry['seconds']:.0f} | {relative} | {headline} |"
+            f"{entry['seconds']:.0f} | {relative} | "
+            + "".join(f"{_backend_seconds(entry, b)} | " for b in OTHER_BACKENDS)
+            + f"{headline} |"
         )
     return "\n".join(rows)
 
@@ -217,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("lessons", nargs="*", help="lesson numbers (01 … 09); default: all")
+    parser.add_argument("--backend", default=DEFAULT_BACKEND,
+                        choices=[DEFAULT_BACKEND, *OTHER_BACKENDS],
+                        help="Keras backend to run the lessons on (default: %(default)s)")
     args = parser.parse_args(argv)
     paths = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.lessons:
@@ -227,21 +262,25 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     measured = {}
     reference = reference_seconds()
-    print(f"reference workload: {reference:.2f} s", flush=True)
+    print(f"reference workload: {reference:.2f} s; lessons on {args.backend}", flush=True)
     for path in paths:
         print(f"{path.name} …", flush=True)
         try:
-            seconds, results = run_notebook(path, reference=reference)
+            seconds, results = run_notebook(path, reference=reference, backend=args.backend)
         except Exception as err:  # report every failing lesson, then exit non-zero
             failures.append(path.name)
             print(f"  FAILED: {type(err).__name__}: {str(err)[-2000:]}", flush=True)
             continue
-        measured[path.stem] = {
+        run = {
             "seconds": round(seconds, 1),
             "reference_seconds": round(reference, 3),
             "relative": round(seconds / reference, 1),
-            "results": results,
         }
+        if args.backend == DEFAULT_BACKEND:
+            measured[path.stem] = {**run, "results": results}
+        else:
+            goals = [r["met"] for r in results.values() if "met" in r]
+            measured[path.stem] = {**run, "goals_met": sum(goals), "goals": len(goals)}
         print(
             f"  {seconds:.1f} s ({seconds / reference:.0f} × reference)  "
             f"{ {k: v['value'] for k, v in results.items()} }",
@@ -250,13 +289,26 @@ def main(argv: list[str] | None = None) -> int:
     with open(NOTEBOOKS / ".results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        stored.update(measured)
+        for stem, run in measured.items():
+            if args.backend == DEFAULT_BACKEND:
+                run["backends"] = stored.get(stem, {}).get("backends", {})
+                stored[stem] = run
+            elif stem in stored:
+                stored[stem].setdefault("backends", {})[args.backend] = run
+            else:
+                print(f"{stem}: no {DEFAULT_BACKEND} entry yet; run it on {DEFAULT_BACKEND} first",
+                      file=sys.stderr)
+                failures.append(stem)
         stored = {k: stored[k] for k in sorted(stored) if (NOTEBOOKS / f"{k}.ipynb").exists()}
         RESULTS.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
         update_readme(stored)
-    total = sum(v["seconds"] for v in stored.values())
+    if args.backend == DEFAULT_BACKEND:
+        total = sum(v["seconds"] for v in stored.values())
+    else:
+        total = sum(v.get("backends", {}).get(args.backend, {}).get("seconds", 0)
+                    for v in stored.values())
     print(
-        f"total {total:.0f} s over {len(stored)} notebooks; "
+        f"total {total:.0f} s on {args.backend} over {len(stored)} notebooks; "
         f"wrote {RESULTS.relative_to(ROOT)} and README table"
     )
     if failures:

@@ -1,7 +1,8 @@
-"""One call at the top of every lesson: quiet TensorFlow, seeds, determinism, style, versions."""
+"""One call at the top of every lesson: the Keras backend, seeds, determinism, style, versions."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import warnings
@@ -9,6 +10,11 @@ import warnings
 DEFAULT_SEED = 0
 # The one source of the minimum versions; tests/test_setup.py checks requirements.txt agrees.
 MIN_VERSIONS = {"tensorflow": (2, 18), "keras": (3, 8), "numpy": (1, 26), "sklearn": (1, 4)}
+# The optional backends; requirements-jax.txt and requirements-torch.txt give the same bounds.
+BACKEND_MIN_VERSIONS = {"jax": (0, 4), "torch": (2, 4)}
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_BACKEND = "tensorflow"
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
 def import_tensorflow_quietly() -> None:
@@ -36,6 +42,57 @@ def import_tensorflow_quietly() -> None:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def course_backend() -> str:
+    """The Keras backend of this run: ``KERAS_BACKEND`` (tensorflow, jax or torch), else tensorflow.
+
+    Sets ``KERAS_BACKEND`` when it is unset, so Keras picks the same one when first imported.
+    """
+    raw = os.environ.get("KERAS_BACKEND", "").strip().lower()
+    backend = raw or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"KERAS_BACKEND must be one of {', '.join(BACKENDS)}, got {raw!r}"
+        )
+    os.environ["KERAS_BACKEND"] = backend
+    if "keras" in sys.modules:
+        running = sys.modules["keras"].backend.backend()
+        if running != backend:
+            raise RuntimeError(
+                f"Keras was already imported with the {running!r} backend, but KERAS_BACKEND "
+                f"is {backend!r}: restart the kernel (the backend is fixed at Keras's import)"
+            )
+    return backend
+
+
+def _import_backend(backend: str):
+    """Import the backend's own library (TensorFlow quietly) and return the module."""
+    if backend == "tensorflow" or importlib.util.find_spec("tensorflow") is not None:
+        # Keras's set_random_seed also seeds TensorFlow whenever it is installed, which imports
+        # it: import it quietly first, whatever the backend.
+        import_tensorflow_quietly()
+    try:
+        return __import__(backend)
+    except ImportError:
+        extra = "" if backend == "tensorflow" else f"-{backend}"
+        raise RuntimeError(
+            f"KERAS_BACKEND={backend} but {backend} is not installed: run "
+            f"`pip install -r requirements{extra}.txt` from the project root"
+        ) from None
+
+
+def make_deterministic(backend: str) -> None:
+    """Ask the backend for deterministic kernels (as far as it offers them on this device)."""
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    elif backend == "torch":
+        import torch
+
+        torch.use_deterministic_algorithms(True)
+    # JAX on the CPU is deterministic already: XLA's CPU kernels reduce in a fixed order.
 
 
 def course_seed() -> int:
@@ -66,8 +123,9 @@ def check_versions(modules: dict[str, object]) -> None:
         raise RuntimeError(
             f"The course needs Python 3.10 or newer, this is {sys.version.split()[0]}"
         )
-    for name, minimum in MIN_VERSIONS.items():
-        module = modules[name]
+    minima = {**MIN_VERSIONS, **BACKEND_MIN_VERSIONS}
+    for name, module in modules.items():
+        minimum = minima[name]
         have = _version_tuple(module.__version__)
         if have < minimum:
             want = ".".join(map(str, minimum))
@@ -99,11 +157,12 @@ def plotting_style() -> None:
 
 
 def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool = True) -> int:
-    """Prepare a lesson: import TensorFlow quietly, seed every generator, make ops deterministic,
+    """Prepare a lesson: pick the Keras backend, seed every generator, make ops deterministic,
     style plots and check versions.
 
-    The seed is ``seed`` if given, else the ``COURSE_SEED`` environment variable, else 0.
-    Returns the seed, so the lesson can derive its own generators from it.
+    The backend is ``KERAS_BACKEND`` (tensorflow, jax or torch; default tensorflow). The seed is
+    ``seed`` if given, else the ``COURSE_SEED`` environment variable, else 0. Returns the seed,
+    so the lesson can derive its own generators from it.
     """
     if seed is None:
         seed = course_seed()
@@ -112,22 +171,23 @@ def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool 
     # Only known third-party noise is muted; Keras and TensorFlow deprecation warnings stay
     # visible, since they are how a Keras 2 idiom shows itself.
     warnings.filterwarnings("ignore", message=".*Protobuf gencode version.*")
-    import_tensorflow_quietly()
+    backend = course_backend()
+    library = _import_backend(backend)
 
     import keras
     import numpy as np
     import sklearn
-    import tensorflow as tf
 
-    tf.get_logger().setLevel("ERROR")
-    check_versions({"tensorflow": tf, "keras": keras, "numpy": np, "sklearn": sklearn})
+    if backend == "tensorflow":
+        library.get_logger().setLevel("ERROR")
+    check_versions({backend: library, "keras": keras, "numpy": np, "sklearn": sklearn})
     keras.utils.set_random_seed(seed)
     if deterministic:
-        tf.config.experimental.enable_op_determinism()
+        make_deterministic(backend)
     plotting_style()
     if verbose:
         print(
-            f"seed {seed} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
-            f"NumPy {np.__version__} | scikit-learn {sklearn.__version__}"
+            f"seed {seed} | Keras {keras.__version__} on {BACKEND_NAMES[backend]} "
+            f"{library.__version__} | NumPy {np.__version__} | scikit-learn {sklearn.__version__}"
         )
     return seed

@@ -11,16 +11,19 @@ ENTRY = {
         "sq_error": {"value": 4.28, "goal": ["<=", 3.0], "met": False},
         "k": {"value": 32.0},
     },
+    "backends": {"jax": {"seconds": 61.2, "reference_seconds": 2.0, "relative": 30.6,
+                         "goals_met": 1, "goals": 2}},
 }
 
 
 def test_course_table_rows_come_from_results_and_notebook_titles():
     results = {"01_pca_vs_linear_autoencoder": ENTRY, "99_missing_lesson": ENTRY}
     table = benchmark.course_table(results).splitlines()
-    assert table[0].startswith("| lesson | topic | run time (s) | × reference")
+    assert table[0].startswith("| lesson | topic | TensorFlow (s) | × reference | JAX (s) | "
+                               "PyTorch (s) |")
     assert len(table) == 3, "a lesson without a notebook gets no row"
     row = table[2]
-    assert "| PCA vs the linear autoencoder | 80 | 40 |" in row
+    assert "| PCA vs the linear autoencoder | 80 | 40 | 61 | – |" in row
     assert "`mse_ratio_k32` = 1.00001 (goal ≤ 1.005: met)" in row
     assert "`sq_error` = 4.28 (goal ≤ 3: **not met**)" in row
     assert "`k` = 32," not in row and row.rstrip(" |").endswith("`k` = 32")
@@ -105,3 +108,23 @@ def test_stamp_run_time_rewrites_only_the_header_paragraph():
     assert "typed by hand" not in text and "**Run time**: 70 s" in text and "(54 ×" in text
     assert text.startswith("# 09 — T\n\nIntro.\n\n") and text.endswith("\n\n**Next**: more.")
     assert not stamp_run_time({"cells": [{"cell_type": "markdown", "source": "# no time"}]}, 1.0)
+
+
+def test_another_backend_is_run_but_not_stored(tmp_path, monkeypatch):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 99 — T\n\n**Run time**: 1 s."),
+        nbformat.v4.new_code_cell(
+            "import os, helpers\n"
+            "helpers.report('99_t', {'backend': len(os.environ['KERAS_BACKEND'])})"
+        ),
+    ])
+    path = tmp_path / "99_t.ipynb"
+    nbformat.write(nb, path)
+    before = path.read_text(encoding="utf-8")
+    seconds, results = benchmark.run_notebook(path, backend="jax", timeout=120)
+    assert seconds > 0 and results["backend"]["value"] == 3
+    assert path.read_text(encoding="utf-8") == before, "another backend's run is not saved"
+    with pytest.raises(ValueError, match="backend"):
+        benchmark.run_notebook(path, backend="theano")
