@@ -68,6 +68,10 @@ def course_backend() -> str:
 
 def _import_backend(backend: str):
     """Import the backend's own library (TensorFlow quietly) and return the module."""
+    if backend == "torch":
+        # PyTorch's OpenMP threads otherwise spin while waiting for work: on a 2-core laptop
+        # with anything else running, small models then train ten times slower.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if backend == "tensorflow" or importlib.util.find_spec("tensorflow") is not None:
         # Keras's set_random_seed also seeds TensorFlow whenever it is installed, which imports
         # it: import it quietly first, whatever the backend.
