@@ -17,7 +17,9 @@ import numpy as np
 from keras import layers, ops
 
 __all__ = ["DenseTransposed", "pca_reconstruct", "train", "stacked_autoencoder", "mean_logit_bias",
-           "L1ActivityPenalty", "GaussianCorruption", "unet_denoiser"]
+           "L1ActivityPenalty", "summed_bce", "KLSparsity", "sigmoid_autoencoder",
+           "random_features", "GaussianCorruption", "unet_denoiser",
+           "jacobian_frobenius_sq", "ContractiveAutoencoder"]
 
 
 class DenseTransposed(layers.Layer):
@@ -153,6 +155,81 @@ class L1ActivityPenalty(layers.Layer):
         return {**super().get_config(), "lam": self.lam}
 
 
+def summed_bce(x, x_hat):
+    """Binary cross-entropy summed over the 784 pixels of each image, in nats.
+
+    Taught in lesson 03 (the sparse autoencoder's loss); reused by its tuning script
+    (``helpers.tuning03``).
+    """
+    x_hat = ops.clip(x_hat, 1e-7, 1 - 1e-7)
+    return -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=-1)
+
+
+class KLSparsity(layers.Layer):
+    """An identity layer that adds beta * sum_j KL(rho || rho_hat_j) to the model's loss.
+
+    Taught in lesson 03; reused by its tuning script (``helpers.tuning03``). ``rho_hat_j`` is
+    unit j's mean activation over the batch.
+    """
+
+    def __init__(self, rho=0.05, beta=3.0, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 < rho < 1:
+            raise ValueError(f"rho must be a target activation in (0, 1), got {rho!r}")
+        if not beta >= 0:
+            raise ValueError(f"beta must be a non-negative weight, got {beta!r}")
+        self.rho = float(rho)
+        self.beta = float(beta)
+
+    def call(self, h):
+        rho_hat = ops.mean(h, axis=0)                   # mean activation of each unit, this batch
+        rho_hat = ops.clip(rho_hat, 1e-6, 1.0 - 1e-6)   # keep the logs finite
+        kl = (self.rho * ops.log(self.rho / rho_hat)
+              + (1.0 - self.rho) * ops.log((1.0 - self.rho) / (1.0 - rho_hat)))
+        self.add_loss(self.beta * ops.sum(kl))
+        return h
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "beta": self.beta}
+
+
+def sigmoid_autoencoder(x_train, code_size, penalty=None, *, encoder_l2, decoder_l2,
+                        learning_rate):
+    """784 -> code_size sigmoid -> 784 sigmoid, weight decay on both kernels, as (autoencoder,
+    encoder); the loss is :func:`summed_bce`, ``penalty`` an optional layer on the code.
+
+    Taught in lesson 03 (the sparse and the plain autoencoder); reused by its tuning script
+    (``helpers.tuning03``). The output bias starts at the mean image of ``x_train``.
+    """
+    inputs = keras.Input(shape=(784,))
+    code = layers.Dense(code_size, activation="sigmoid", name="code",
+                        kernel_regularizer=keras.regularizers.l2(encoder_l2))(inputs)
+    if penalty is not None:
+        code = penalty(code)
+    outputs = layers.Dense(784, activation="sigmoid", name="reconstruction",
+                           kernel_regularizer=keras.regularizers.l2(decoder_l2),
+                           bias_initializer=mean_logit_bias(x_train))(code)
+    autoencoder = keras.Model(inputs, outputs)
+    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=summed_bce,
+                        metrics=[keras.metrics.MeanMetricWrapper(summed_bce, name="bce")],
+                        # speed only, the same updates: 25 per call on TensorFlow (PyTorch: 1)
+                        steps_per_execution=25 if keras.backend.backend() == "tensorflow" else 1)
+    encoder = keras.Model(inputs, code)
+    return autoencoder, encoder
+
+
+def random_features(x, kernel, activation, scale):
+    """A random layer: ``scale * (x @ kernel)``, then a sigmoid or a ReLU with bias -1.
+
+    Taught in lesson 03 (the random-feature control); reused by its tuning script
+    (``helpers.tuning03``), which tunes ``activation`` and ``scale`` on validation digits.
+    """
+    z = scale * (x @ kernel)
+    if activation == "sigmoid":
+        return np.exp(-np.logaddexp(0.0, -z))   # the logistic sigmoid, without overflow
+    return np.maximum(z - 1.0, 0.0)
+
+
 class GaussianCorruption(layers.Layer):
     """C(x̃|x) as a layer: clip(x + σ·ε, 0, 1), fresh for every batch, active in training only.
 
@@ -194,6 +271,63 @@ def unet_denoiser(width=32):
     h = layers.Conv2D(width, **conv)(layers.Concatenate()([h, s28]))
     x_out = layers.Conv2D(1, 1, activation="sigmoid", name="clean")(h)
     return keras.Model(x_in, x_out, name="unet_denoiser")
+
+
+def jacobian_frobenius_sq(h, kernel):
+    """||dh/dx||_F^2 per example for a sigmoid layer h = sigmoid(x @ kernel + bias), in closed form.
+
+    Taught in lesson 06 (the contractive penalty); its reference model (``helpers.reference``,
+    ``cae_06``) trains with it. ``kernel`` has the Keras shape (d_x, d_h).
+    """
+    slope_sq = (h * (1.0 - h)) ** 2                # (batch, d_h): sigma'(a_j)^2
+    row_norms_sq = ops.sum(kernel ** 2, axis=0)    # (d_h,):       sum_i W_ji^2
+    return ops.sum(slope_sq * row_norms_sq, axis=-1)
+
+
+class ContractiveAutoencoder(keras.Model):
+    """784 -> code_size sigmoid -> 784 sigmoid, trained on BCE; ``lam`` > 0 adds the contractive
+    penalty, ``noise_std`` > 0 makes it a denoising AE, ``encoder_decay`` > 0 adds L2 decay on the
+    encoder's kernel.
+
+    Taught in lesson 06; its reference model (``helpers.reference``, ``cae_06``) trains a plain
+    and a contractive one side by side. ``x_fit`` (training images) sets the decoder's initial
+    bias (:func:`mean_logit_bias`); None leaves it at zero, for loading weights.
+    """
+
+    def __init__(self, x_fit=None, code_size=256, lam=0.0, noise_std=0.0, encoder_decay=0.0,
+                 **kwargs):
+        super().__init__(**kwargs)
+        for name, value in (("lam", lam), ("noise_std", noise_std),
+                            ("encoder_decay", encoder_decay)):
+            if not value >= 0:
+                raise ValueError(f"{name} must be >= 0, got {value!r}")
+        self.lam = lam
+        decay = keras.regularizers.L2(encoder_decay) if encoder_decay > 0 else None
+        self.noise = layers.GaussianNoise(noise_std) if noise_std > 0 else None
+        self.encoder = layers.Dense(code_size, activation="sigmoid", kernel_regularizer=decay,
+                                    name="encoder")
+        self.decoder = layers.Dense(
+            784, activation="sigmoid", name="decoder",
+            bias_initializer="zeros" if x_fit is None else mean_logit_bias(x_fit))
+        self.bce_tracker = keras.metrics.Mean(name="bce")
+        self.jacobian_tracker = keras.metrics.Mean(name="jacobian_sq")
+
+    def call(self, x, training=False):
+        if self.noise is not None:
+            x = self.noise(x, training=training)   # corruption only while training
+        return self.decoder(self.encoder(x))
+
+    def loss_terms(self, x, y_pred):
+        # Batch means of the reconstruction BCE and of ||J||_F^2 at the clean input x.
+        bce = ops.mean(keras.losses.binary_crossentropy(x, y_pred))
+        jac_sq = ops.mean(jacobian_frobenius_sq(self.encoder(x), self.encoder.kernel))
+        return bce, jac_sq
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        bce, jac_sq = self.loss_terms(x, y_pred)
+        self.bce_tracker.update_state(bce)
+        self.jacobian_tracker.update_state(jac_sq)
+        return bce + self.lam * jac_sq + sum(self.losses)   # self.losses: the encoder's decay
 
 
 def bernoulli_nll(x, logits):

@@ -157,12 +157,13 @@ def tune_linear_probe(
 
 
 def tune_linear_probes(
-    feature_sets: dict, train_labels, val_labels, *, workers: int = 2, **kwargs
+    feature_sets: dict, train_labels, val_labels, *, workers: int = 2, Cs=None, **kwargs
 ) -> dict:
     """:func:`tune_linear_probe` for each ``name: (train_features, val_features)``, in parallel.
 
-    Each fit uses one BLAS thread and ``workers`` fits run at a time. Returns ``name: TunedProbe``
-    in the order of ``feature_sets``.
+    Each fit uses one BLAS thread and ``workers`` fits run at a time. ``Cs`` is one starting grid
+    for every set, or a dict ``name: grid`` with one for each (default :data:`DEFAULT_CS`).
+    Returns ``name: TunedProbe`` in the order of ``feature_sets``.
     """
     if not isinstance(feature_sets, dict) or not feature_sets:
         raise ValueError("feature_sets must be a non-empty dict of name: (train, val) features")
@@ -171,12 +172,19 @@ def tune_linear_probes(
             raise ValueError(f"feature_sets[{name!r}] must be a (train, val) pair of arrays")
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    if Cs is None:
+        Cs = DEFAULT_CS
+    grids = Cs if isinstance(Cs, dict) else dict.fromkeys(feature_sets, Cs)
+    missing = [name for name in feature_sets if name not in grids]
+    if missing:
+        raise ValueError(f"Cs has no grid for the feature sets {missing!r}")
 
     from threadpoolctl import threadpool_limits
 
-    def one(pair):
-        return tune_linear_probe(pair[0], train_labels, pair[1], val_labels, **kwargs)
+    def one(name):
+        train, val = feature_sets[name]
+        return tune_linear_probe(train, train_labels, val, val_labels, Cs=grids[name], **kwargs)
 
     # One BLAS thread per fit: beside each other, more threads only oversubscribe the CPU.
     with threadpool_limits(limits=1), ThreadPoolExecutor(workers) as pool:
-        return dict(zip(feature_sets, pool.map(one, feature_sets.values())))
+        return dict(zip(feature_sets, pool.map(one, feature_sets)))

@@ -162,6 +162,104 @@ def _build_deep_ae_30(x_train: np.ndarray | None):
     )[0]
 
 
+CAE_WIDTH, CAE_LAMBDA = 1000, 1e-5
+
+
+def _cae_family(lams, x_train: np.ndarray | None):
+    """Autoencoders of lesson 06 side by side in one Keras model, one per ``lams`` entry (0: the
+    plain AE): same width, initial decoder bias, batches and steps; the loss is the sum of their
+    own losses, so each trains exactly as it would alone (Adam's updates are per weight)."""
+    import keras
+    from keras import ops
+
+    from .lessons import ContractiveAutoencoder, jacobian_frobenius_sq
+
+    class CAEFamily(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.lams = [float(lam) for lam in lams]
+            self.members = [ContractiveAutoencoder(x_train, CAE_WIDTH, lam=lam, name=f"m{i}")
+                            for i, lam in enumerate(self.lams)]
+
+        def build(self, input_shape):
+            for m in self.members:
+                m.encoder.build(input_shape)
+                m.decoder.build((None, CAE_WIDTH))
+                m.built = True
+
+        def call(self, x, training=False):
+            # Per member its code and reconstruction, side by side in one (batch, ...) array so
+            # that the loss reuses the codes (one encoder pass per step).
+            parts = []
+            for m in self.members:
+                h = m.encoder(x)
+                parts += [h, m.decoder(h)]
+            return ops.concatenate(parts, axis=-1)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            total, start = 0.0, 0
+            for m, lam in zip(self.members, self.lams):
+                h = y_pred[:, start:start + CAE_WIDTH]
+                x_hat = y_pred[:, start + CAE_WIDTH:start + CAE_WIDTH + 784]
+                start += CAE_WIDTH + 784
+                total = total + ops.mean(keras.losses.binary_crossentropy(x, x_hat))
+                if lam > 0:
+                    total = total + lam * ops.mean(jacobian_frobenius_sq(h, m.encoder.kernel))
+            return total
+
+    model = CAEFamily(name="cae_family")
+    model(np.zeros((1, 784), np.float32))
+    return model
+
+
+def _build_cae_06(x_train: np.ndarray | None):
+    return _cae_family((0.0, CAE_LAMBDA), x_train)
+
+
+def cae_codes_and_outputs(model, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each member of a :func:`_cae_family` model: (codes, reconstructions) of ``x``."""
+    from keras import ops
+
+    out = []
+    for m in model.members:
+        h = np.concatenate([ops.convert_to_numpy(m.encoder(x[i:i + 2000]))
+                            for i in range(0, len(x), 2000)])
+        r = np.concatenate([ops.convert_to_numpy(m.decoder(h[i:i + 2000]))
+                            for i in range(0, len(h), 2000)])
+        out.append((h, r))
+    return out
+
+
+def _cae_jacobian_norms(model, x: np.ndarray) -> list[float]:
+    from keras import ops
+
+    from .lessons import jacobian_frobenius_sq
+
+    norms = []
+    for m in model.members:
+        sq = np.concatenate([
+            ops.convert_to_numpy(jacobian_frobenius_sq(m.encoder(x[i:i + 2000]), m.encoder.kernel))
+            for i in range(0, len(x), 2000)])
+        norms.append(float(np.mean(np.sqrt(sq.astype(np.float64)))))
+    return norms
+
+
+def _cae_jacobian_ratio(model, x: np.ndarray) -> float:
+    """Mean ||J||_F of the plain AE (member 0) over that of the CAE (member 1) on ``x``."""
+    norms = _cae_jacobian_norms(model, x)
+    return norms[0] / norms[1]
+
+
+def _cae_extras(model, x_test: np.ndarray) -> dict:
+    """Test MSE per pixel and mean ||J||_F of the plain AE and the CAE, and their ratios."""
+    (_, rec_ae), (_, rec_cae) = cae_codes_and_outputs(model, x_test)
+    mse_ae = float(np.mean((rec_ae - x_test) ** 2))
+    mse_cae = float(np.mean((rec_cae - x_test) ** 2))
+    j_ae, j_cae = _cae_jacobian_norms(model, x_test)
+    return {"mse_ae": mse_ae, "mse_cae": mse_cae, "mse_ratio_cae_ae": mse_cae / mse_ae,
+            "jacobian_norm_ae": j_ae, "jacobian_norm_cae": j_cae, "lambda": CAE_LAMBDA}
+
+
 REFERENCES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in [
@@ -232,6 +330,32 @@ REFERENCES: dict[str, Recipe] = {
             paper=("Vincent et al. (2008); Ronneberger et al. (2015) U-Net; goal: +2 dB over the "
                    "strongest baseline of lesson 04, the tuned LMMSE filter (about 18.4 dB)"),
             choices={"tuning": "data/reference/tuning/dae_unet_04.json"},
+        ),
+        Recipe(
+            name="cae_06",
+            lesson="06_contractive_autoencoders",
+            summary=(
+                "Rifai et al.'s (2011) contractive autoencoder with 1,000 sigmoid units, trained "
+                "side by side with a plain autoencoder of the same size, data, batches and steps"
+            ),
+            architecture=(f"two 784-{CAE_WIDTH}-784 sigmoid autoencoders, untied: plain (λ = 0) "
+                          f"and contractive (λ = {CAE_LAMBDA:g})"),
+            build=_build_cae_06,
+            data=_mnist,
+            metric=_cae_jacobian_ratio,
+            metric_name="AE / CAE mean ‖J‖_F",
+            metric_unit="mean Frobenius norm of the encoder Jacobian, plain AE over CAE",
+            loss=None,
+            loss_note=("sum of both members' losses: BCE (mean over pixels) + λ · mean ||J||_F^2 "
+                       "(λ = 0 for the plain AE)"),
+            epochs=10,
+            batch_size=128,
+            lr=1e-3,
+            goal=(">=", 3.0),
+            paper=("Rifai et al. (2011), Contractive auto-encoders, ICML: 1,000 sigmoid units; "
+                   "the course's goal: ||J|| ratio >= 3 at <= 1.15x the plain AE's test MSE"),
+            extras=_cae_extras,
+            choices={"tuning": "data/reference/tuning/cae_06.json"},
         ),
     ]
 }

@@ -184,6 +184,10 @@ def setup(seed: int | None = None, *, deterministic: bool = True, verbose: bool 
 
     if backend == "tensorflow":
         library.get_logger().setLevel("ERROR")
+    if backend == "torch":
+        # Half the cores: the course's small models gain little from more threads, and PyTorch's
+        # threads slow down many-fold when they compete with anything else on the machine.
+        library.set_num_threads(max(1, (os.cpu_count() or 2) // 2))
     check_versions({backend: library, "keras": keras, "numpy": np, "sklearn": sklearn})
     keras.utils.set_random_seed(seed)
     if deterministic:

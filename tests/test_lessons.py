@@ -23,8 +23,14 @@ TAUGHT_IN = {
     "stacked_autoencoder": "02",
     "mean_logit_bias": "03",
     "L1ActivityPenalty": "03",
+    "summed_bce": "03",
+    "KLSparsity": "03",
+    "sigmoid_autoencoder": "03",
+    "random_features": "03",
     "GaussianCorruption": "04",
     "unet_denoiser": "04",
+    "jacobian_frobenius_sq": "06",
+    "ContractiveAutoencoder": "06",
     "bernoulli_nll": "07",
     "gaussian_kl": "07",
     "Sampling": "07",
@@ -280,3 +286,64 @@ def test_unet_denoiser_keeps_the_image_size_and_goes_down_to_7x7(lessons):
     assert sum("concatenate" in layer.name for layer in model.layers) == 2, "two skips"
     out = model.predict(np.random.default_rng(0).random((2, 28, 28, 1)), verbose=0)
     assert out.min() > 0 and out.max() < 1
+
+
+def test_contractive_autoencoder_penalty_matches_autodiff_and_rejects_bad_strengths(lessons):
+    import keras
+
+    from helpers.autodiff import batch_jacobian
+
+    x = np.random.default_rng(0).random((3, 784)).astype("float32")
+    model = lessons.ContractiveAutoencoder(x, code_size=8, lam=0.1)
+    model(x)
+    closed = keras.ops.convert_to_numpy(
+        lessons.jacobian_frobenius_sq(model.encoder(x), model.encoder.kernel))
+    auto = np.sum(batch_jacobian(model.encoder, x) ** 2, axis=(1, 2))
+    np.testing.assert_allclose(closed, auto, rtol=1e-5)
+    bce, jac_sq = model.loss_terms(x, model(x))
+    assert float(jac_sq) == pytest.approx(float(closed.mean()), rel=1e-5) and float(bce) > 0
+    decayed = lessons.ContractiveAutoencoder(x, code_size=8, encoder_decay=0.5)
+    decayed(x)
+    assert len(decayed.losses) == 1, "weight decay on the encoder's kernel only"
+    for name in ("lam", "noise_std", "encoder_decay"):
+        with pytest.raises(ValueError, match=name):
+            lessons.ContractiveAutoencoder(x, **{name: -1.0})
+
+
+def test_lesson03_kl_sparsity_and_summed_bce_match_their_formulas(lessons):
+    import keras
+
+    h = np.array([[0.2, 0.1, 0.5]] + [[0.0, 0.3, 0.5]] * 3, dtype="float32")
+    layer = lessons.KLSparsity(rho=0.05, beta=2.0)
+    layer(h)
+    rho, rho_hat = 0.05, np.clip(h.mean(axis=0), 1e-6, 1 - 1e-6)
+    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(2 * kl.sum(),
+                                                                               rel=1e-5)
+    for bad in ({"rho": 0.0}, {"rho": 1.0}, {"beta": -1.0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            lessons.KLSparsity(**bad)
+    x, x_hat = np.array([[1.0, 0.0]], "float32"), np.array([[0.8, 0.3]], "float32")
+    expected = -(np.log(0.8) + np.log(0.7))
+    assert float(keras.ops.convert_to_numpy(lessons.summed_bce(x, x_hat))[0]) == pytest.approx(
+        expected, rel=1e-5)
+
+
+def test_lesson03_random_features_and_sigmoid_autoencoder(lessons):
+    import warnings
+
+    from scipy.special import expit
+
+    rng = np.random.default_rng(0)
+    x, kernel = rng.random((5, 784)), rng.normal(size=(784, 8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no overflow at a large scale
+        big = lessons.random_features(x, kernel, "sigmoid", 256)
+    np.testing.assert_allclose(big, expit(256 * (x @ kernel)), atol=1e-12)
+    np.testing.assert_allclose(lessons.random_features(x, kernel, "relu", 2),
+                               np.maximum(2 * (x @ kernel) - 1, 0))
+    autoencoder, encoder = lessons.sigmoid_autoencoder(
+        x.astype("float32"), 16, lessons.KLSparsity(), encoder_l2=0.01, decoder_l2=0.001,
+        learning_rate=1e-3)
+    assert encoder.output_shape == (None, 16) and autoencoder.output_shape == (None, 784)
+    assert len(autoencoder.losses) == 2   # the two weight decays (the KL loss appears in a call)

@@ -85,3 +85,14 @@ def test_bad_inputs_are_named():
         probe.tune_linear_probe(x[:50], y[:50], x[50:], y[50:]).predict(x[:, :3])
     with pytest.raises(ValueError, match="feature_sets"):
         probe.tune_linear_probes({"a": x}, y, y)
+
+
+def test_each_feature_set_can_have_its_own_grid():
+    x, y = _blobs(400, seed=5)
+    sets = {"a": (x[:200], x[200:]), "b": (x[:200, :10], x[200:, :10])}
+    grids = {"a": (0.1, 0.3, 1.0, 3.0), "b": (10.0, 30.0, 100.0)}
+    fits = probe.tune_linear_probes(sets, y[:200], y[200:], Cs=grids, max_widen=0)
+    assert list(fits["a"].val_accuracy) == [0.1, 0.3, 1.0, 3.0]
+    assert list(fits["b"].val_accuracy) == [10.0, 30.0, 100.0]
+    with pytest.raises(ValueError, match="Cs"):
+        probe.tune_linear_probes(sets, y[:200], y[200:], Cs={"a": (0.1, 0.3, 1.0)})

@@ -156,3 +156,14 @@ def test_vae_card_records_an_importance_weighted_bound_above_its_elbo():
     assert extras["iw_images"] == 1000
     assert extras["iw_log_likelihood_k1000"] >= extras["iw_log_likelihood_k100"]
     assert extras["iw_log_likelihood_k100"] > -card["metric"]["test"], "L_100 lies above the ELBO"
+
+
+def test_cae_card_compares_the_two_members_at_matched_reconstruction():
+    card = reference.reference_card("cae_06")
+    extras = card["extras"]
+    assert extras["mse_ratio_cae_ae"] == pytest.approx(extras["mse_cae"] / extras["mse_ae"])
+    assert extras["mse_ratio_cae_ae"] <= 1.15, "λ was chosen for matched reconstruction"
+    assert card["metric"]["test"] == pytest.approx(
+        extras["jacobian_norm_ae"] / extras["jacobian_norm_cae"], rel=1e-6
+    )
+    assert extras["lambda"] == reference.CAE_LAMBDA
