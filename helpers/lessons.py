@@ -162,7 +162,8 @@ def summed_bce(x, x_hat):
     (``helpers.tuning03``).
     """
     x_hat = ops.clip(x_hat, 1e-7, 1 - 1e-7)
-    return -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=-1)
+    return -ops.sum(ops.multiply(x, ops.log(x_hat)) + ops.multiply(1 - x, ops.log(1 - x_hat)),
+                    axis=-1)
 
 
 class KLSparsity(layers.Layer):
