@@ -19,7 +19,7 @@ from keras import layers, ops
 __all__ = ["DenseTransposed", "pca_reconstruct", "train", "stacked_autoencoder", "mean_logit_bias",
            "L1ActivityPenalty", "summed_bce", "KLSparsity", "sigmoid_autoencoder",
            "random_features", "GaussianCorruption", "unet_denoiser",
-           "jacobian_frobenius_sq", "ContractiveAutoencoder"]
+           "tied_autoencoder", "jacobian_frobenius_sq", "ContractiveAutoencoder"]
 
 
 class DenseTransposed(layers.Layer):
@@ -272,6 +272,20 @@ def unet_denoiser(width=32):
     h = layers.Conv2D(width, **conv)(layers.Concatenate()([h, s28]))
     x_out = layers.Conv2D(1, 1, activation="sigmoid", name="clean")(h)
     return keras.Model(x_in, x_out, name="unet_denoiser")
+
+
+def tied_autoencoder(n_in, n_code, *, corruption=0.0, init="glorot_uniform"):
+    """A shallow sigmoid autoencoder whose decoder is the transposed encoder; returns both.
+
+    Taught in lesson 05 (one greedy layer: ``corruption`` zeroes that fraction of the inputs
+    while training, a denoising layer); its reference pretraining ``sdae_05``
+    (``helpers.reference``) stacks these layers.
+    """
+    encoder = layers.Dense(n_code, activation="sigmoid", kernel_initializer=init)
+    x = keras.Input((n_in,))
+    code = encoder(layers.Dropout(corruption)(x) if corruption else x)
+    x_hat = DenseTransposed(encoder, activation="sigmoid", use_bias=True)(code)
+    return keras.Model(x, x_hat), encoder
 
 
 def jacobian_frobenius_sq(h, kernel):

@@ -10,6 +10,7 @@ the reference.
     python -m helpers.reference train deep_ae_30     # from scratch (progress bar, about 15 min)
     python -m helpers.reference train --all
     python -m helpers.reference verify deep_ae_30    # retrain in a temporary folder, compare
+    python -m helpers.reference converge sdae_05     # twice the epochs: is it converged?
     python -m helpers.reference readme               # the README's table, from the cards
 
 In a lesson::
@@ -64,7 +65,10 @@ class Recipe:
     between a retrained model's test metric and the card's. ``loss`` is the Keras loss, or None
     for a model that computes its own in ``compute_loss`` (``loss_note`` then says what it is).
     ``extras(model, x_test)``, if given, returns further test numbers for the card (skipped in a
-    ``limit``-ed smoke run).
+    ``limit``-ed smoke run). ``fit(model, x_train, epochs=, batch_size=, lr=, alpha=,
+    callbacks=)``, if given, trains in place of :func:`helpers.lessons.train`: ``stages`` runs of
+    ``epochs`` each (greedy training, one layer after another), so the validation curve has
+    ``stages * epochs`` points.
     """
 
     name: str
@@ -90,6 +94,8 @@ class Recipe:
     choices: dict = field(default_factory=dict)
     loss_note: str = ""
     extras: Callable | None = None
+    fit: Callable | None = None
+    stages: int = 1
 
 
 def _mnist(seed: int) -> Split:
@@ -260,6 +266,108 @@ def _cae_extras(model, x_test: np.ndarray) -> dict:
             "jacobian_norm_ae": j_ae, "jacobian_norm_cae": j_cae, "lambda": CAE_LAMBDA}
 
 
+SDAE_WIDTH, SDAE_CORRUPTION, SDAE_RUNS = 256, 0.25, 2
+
+
+def _greedy_stack(x_train: np.ndarray | None):
+    """Lesson 05's greedy pretraining: ``SDAE_RUNS`` independent stacks of two tied denoising
+    autoencoders (784-256, then 256-256 on the first layer's codes), side by side in one Keras
+    model. ``stage`` (1 or 2) says which layer is trained; the loss is the sum over the stacks of
+    that layer's binary cross-entropy (mean over inputs) against its clean input, so each stack
+    trains exactly as it would alone (Adam's updates are per weight; the stacks share the order
+    of the batches, not their initial weights or corruption masks)."""
+    import keras
+    from keras import ops
+
+    from .lessons import tied_autoencoder
+
+    class GreedyStack(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.stage = 1
+            self.layer1, self.layer2 = [], []
+            for _ in range(SDAE_RUNS):
+                self.layer1.append(tied_autoencoder(784, SDAE_WIDTH, corruption=SDAE_CORRUPTION))
+                self.layer2.append(
+                    tied_autoencoder(SDAE_WIDTH, SDAE_WIDTH, corruption=SDAE_CORRUPTION))
+
+        def set_stage(self, stage: int) -> None:
+            """Train layer ``stage`` (1 or 2) next; layer 1 is frozen while layer 2 trains."""
+            if stage not in (1, 2):
+                raise ValueError(f"stage must be 1 or 2, got {stage!r}")
+            self.stage = stage
+            for ae, _ in self.layer1:
+                ae.trainable = stage == 1
+
+        def targets_and_outputs(self, x, training=False):
+            """Per stack: (the trained layer's clean input, its reconstruction of it)."""
+            pairs = []
+            for (ae1, enc1), (ae2, _) in zip(self.layer1, self.layer2):
+                if self.stage == 1:
+                    pairs.append((x, ae1(x, training=training)))
+                else:
+                    h = enc1(x)
+                    pairs.append((h, ae2(h, training=training)))
+            return pairs
+
+        def call(self, x, training=False):
+            return ops.concatenate([out for _, out in self.targets_and_outputs(x, training)], -1)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            total = 0.0
+            for target, out in self.targets_and_outputs(x, training):
+                total = total + ops.mean(keras.losses.binary_crossentropy(target, out))
+            return total
+
+    model = GreedyStack(name="greedy_stack")
+    for stage in (1, 2):  # built, and left at stage 2: the trained stack's last layer
+        model.set_stage(stage)
+        model(np.zeros((1, 784), np.float32))
+    return model
+
+
+def sdae_encoders(model) -> list[tuple]:
+    """Per stack of a :func:`_greedy_stack` model: its two trained encoder layers (Dense)."""
+    return [(enc1, enc2) for (_, enc1), (_, enc2) in zip(model.layer1, model.layer2)]
+
+
+def _fit_greedy(model, x_train: np.ndarray, *, epochs: int, batch_size: int, lr: float,
+                alpha: float, callbacks: list) -> None:
+    """Greedy layer-wise training: layer 1 for ``epochs``, then layer 2 on its frozen codes for
+    ``epochs``, each with Adam on its own cosine schedule."""
+    from .lessons import train
+
+    for stage in (1, 2):
+        model.set_stage(stage)
+        train(model, x_train, epochs=epochs, batch_size=batch_size, lr=lr, alpha=alpha,
+              loss=None, callbacks=callbacks)
+
+
+def _stage_bce(model, x: np.ndarray) -> float:
+    """Validation/test number of the layer being trained: its BCE on clean inputs (mean over
+    inputs, then over the stacks); after training, the second layer's."""
+    from keras import ops
+
+    per_stack = np.zeros(SDAE_RUNS)
+    for i in range(0, len(x), 2000):
+        pairs = model.targets_and_outputs(x[i:i + 2000])
+        for r, (target, out) in enumerate(pairs):
+            t = np.clip(ops.convert_to_numpy(target), 0, 1).astype(np.float64)
+            o = np.clip(ops.convert_to_numpy(out).astype(np.float64), 1e-7, 1 - 1e-7)
+            per_stack[r] += -np.sum(np.mean(t * np.log(o) + (1 - t) * np.log(1 - o), axis=1))
+    return float(per_stack.mean() / len(x))
+
+
+def _sdae_extras(model, x_test: np.ndarray) -> dict:
+    out = {}
+    stage = model.stage
+    for s in (1, 2):
+        model.set_stage(s)
+        out[f"layer{s}_test_bce"] = _stage_bce(model, x_test)
+    model.set_stage(stage)
+    return out
+
+
 REFERENCES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in [
@@ -356,6 +464,37 @@ REFERENCES: dict[str, Recipe] = {
                    "the course's goal: ||J|| ratio >= 3 at <= 1.15x the plain AE's test MSE"),
             extras=_cae_extras,
             choices={"tuning": "data/reference/tuning/cae_06.json"},
+        ),
+        Recipe(
+            name="sdae_05",
+            lesson="05_stacked_pretraining",
+            summary=(
+                "greedy layer-wise pretraining of two stacked denoising autoencoders "
+                "(Vincent et al. 2010) on all unlabelled training images, two independent runs, "
+                "each layer trained to convergence"
+            ),
+            architecture=(f"{SDAE_RUNS} stacks of tied sigmoid autoencoders 784-{SDAE_WIDTH} "
+                          f"and {SDAE_WIDTH}-{SDAE_WIDTH}, {SDAE_CORRUPTION:.0%} of inputs "
+                          "zeroed while training"),
+            build=_greedy_stack,
+            data=_mnist,
+            metric=_stage_bce,
+            metric_name="layer-2 reconstruction BCE",
+            metric_unit=("mean over the 256 codes of clean images, then over the two stacks; the "
+                         "validation curve is layer 1's epochs, then layer 2's"),
+            loss=None,
+            loss_note=("greedy: layer 1's BCE on pixels for `epochs`, then layer 2's BCE on "
+                       "layer 1's frozen codes for `epochs` (each mean over inputs, summed over "
+                       "the stacks; `steps` is per layer)"),
+            epochs=60,
+            batch_size=256,
+            lr=3e-3,
+            fit=_fit_greedy,
+            stages=2,
+            paper=("Vincent et al. (2010), Stacked denoising autoencoders, JMLR; Bengio et al. "
+                   "(2007); no goal: lesson 05 fine-tunes from these weights"),
+            extras=_sdae_extras,
+            choices={"convergence": "data/reference/tuning/sdae_05_longer.json"},
         ),
     ]
 }
@@ -571,8 +710,12 @@ def train_reference(
     )
     progress = EpochProgress(rec.metric, x_val, rec.metric_name, stream=stream)
     start = time.perf_counter()
-    train(model, x_train, epochs=epochs, batch_size=rec.batch_size, lr=rec.lr, alpha=rec.alpha,
-          weight_decay=rec.weight_decay, loss=rec.loss, callbacks=[progress])
+    if rec.fit is None:
+        train(model, x_train, epochs=epochs, batch_size=rec.batch_size, lr=rec.lr,
+              alpha=rec.alpha, weight_decay=rec.weight_decay, loss=rec.loss, callbacks=[progress])
+    else:
+        rec.fit(model, x_train, epochs=epochs, batch_size=rec.batch_size, lr=rec.lr,
+                alpha=rec.alpha, callbacks=[progress])
     wall = time.perf_counter() - start
     test_float32 = rec.metric(model, x_test)
 
@@ -603,6 +746,7 @@ def train_reference(
                      "epochs": epochs, "batch_size": rec.batch_size, "lr": rec.lr,
                      "alpha": rec.alpha, "weight_decay": rec.weight_decay,
                      "steps": epochs * math.ceil(len(x_train) / rec.batch_size),
+                     "stages": rec.stages,
                      "limit": limit, "choices": rec.choices},
         "wall_seconds": round(wall, 1),
         "train_loss_curve": [round(v, 6) for v in progress.losses],
@@ -673,6 +817,44 @@ def verify(name: str, *, tolerance: float | None = None, stream=None) -> bool:
     return ok
 
 
+def convergence_record(name: str, *, longer_dir: str | Path | None = None, stream=None) -> dict:
+    """Evidence that reference ``name`` is converged: the same recipe for twice the epochs.
+
+    Trains ``name`` for twice its card's epochs into ``longer_dir`` (a temporary folder by
+    default; a card already there with that many epochs is reused) and writes
+    ``data/reference/tuning/NAME_longer.json``: both runs' validation curves, final values and
+    wall times. Returns the record.
+    """
+    rec = recipe(name)
+    shipped = reference_card(name)
+    epochs = 2 * shipped["training"]["epochs"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(longer_dir) if longer_dir is not None else Path(tmp)
+        card_path = _files(name, folder)[1]
+        longer = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else None
+        if longer is None or longer["training"]["epochs"] != epochs:
+            longer = train_reference(name, seed=shipped["seed"], out_dir=folder, epochs=epochs,
+                                     stream=stream)
+    arms = [{"epochs": c["training"]["epochs"], "command": c["command"],
+             "validation_curve": c["validation_curve"],
+             "final_validation": c["metric"]["validation"], "wall_seconds": c["wall_seconds"]}
+            for c in (shipped, longer)]
+    record = {
+        "name": name,
+        "question": "is the shipped reference converged? the same recipe for twice the epochs",
+        "metric": f"validation {rec.metric_name} ({rec.metric_unit})",
+        "rule": ("converged when twice the epochs changes the validation metric by less than the "
+                 "lesson's stated tolerance; the test set is not used"),
+        "command": f"python -m helpers.reference converge {name}",
+        "versions": _versions(),
+        "arms": arms,
+    }
+    path = reference_dir() / "tuning" / f"{name}_longer.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return record
+
+
 TABLE_START, TABLE_END = "<!-- reference-table:start -->", "<!-- reference-table:end -->"
 
 
@@ -727,6 +909,9 @@ def main(argv: list[str] | None = None) -> int:
     p_train.add_argument("--epochs", type=int, help="shorter run (recorded on the card)")
     p_train.add_argument("--limit", type=int, help="first N images of each split (smoke test)")
     p_train.add_argument("--out", help="folder for the weights and card (default data/reference)")
+    p_conv = sub.add_parser("converge", help="train for twice the epochs; write the record")
+    p_conv.add_argument("name")
+    p_conv.add_argument("--longer-out", help="folder for the longer run (default: temporary)")
     p_verify = sub.add_parser("verify", help="retrain and compare with the shipped card")
     p_verify.add_argument("name")
     p_verify.add_argument("--tolerance", type=float)
@@ -748,6 +933,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             train_reference(name, seed=args.seed, out_dir=args.out, epochs=args.epochs,
                             limit=args.limit)
+        return 0
+    if args.action == "converge":
+        convergence_record(args.name, longer_dir=args.longer_out)
         return 0
     return 0 if verify(args.name, tolerance=args.tolerance) else 1
 

@@ -29,6 +29,7 @@ TAUGHT_IN = {
     "random_features": "03",
     "GaussianCorruption": "04",
     "unet_denoiser": "04",
+    "tied_autoencoder": "05",
     "jacobian_frobenius_sq": "06",
     "ContractiveAutoencoder": "06",
     "bernoulli_nll": "07",

@@ -38,7 +38,8 @@ def test_shipped_model_gives_its_cards_metric(name):
         f"{name}: the shipped weights give {value:.5f}, the card says {card['metric']['test']:.5f}"
     )
     assert card["metric"]["met"] == reference._met(card["metric"]["test"], rec.goal)
-    assert len(card["validation_curve"]) == card["training"]["epochs"] == rec.epochs
+    assert card["training"]["epochs"] == rec.epochs
+    assert len(card["validation_curve"]) == rec.epochs * card["training"].get("stages", 1)
     assert card["training"]["limit"] is None and card["command"] == reference.command(name)
     assert card["wall_seconds"] <= 20 * 60, f"{name} took {card['wall_seconds']:.0f} s to train"
 
@@ -167,3 +168,50 @@ def test_cae_card_compares_the_two_members_at_matched_reconstruction():
         extras["jacobian_norm_ae"] / extras["jacobian_norm_cae"], rel=1e-6
     )
     assert extras["lambda"] == reference.CAE_LAMBDA
+
+
+def test_greedy_pretraining_trains_one_layer_at_a_time():
+    model = reference.load_reference("sdae_05")
+    with pytest.raises(ValueError, match="stage"):
+        model.set_stage(3)
+    model.set_stage(2)
+    assert all(not ae.trainable for ae, _ in model.layer1), "layer 1 is frozen while layer 2 trains"
+    trained = {id(v) for v in model.trainable_variables}
+    assert trained == {id(v) for ae, _ in model.layer2 for v in ae.trainable_variables}
+    model.set_stage(1)
+    assert {id(v) for v in model.trainable_variables} == {
+        id(v) for ae, _ in model.layer1 for v in ae.trainable_variables
+    }
+    card = reference.reference_card("sdae_05")
+    assert card["training"]["stages"] == 2
+    extras = card["extras"]
+    assert extras["layer2_test_bce"] == pytest.approx(card["metric"]["test"], rel=1e-6)
+    assert len(reference.sdae_encoders(model)) == reference.SDAE_RUNS
+
+
+def test_convergence_record_compares_twice_the_epochs(tmp_path, monkeypatch):
+    import keras
+
+    from helpers.data import Split
+
+    rng = np.random.default_rng(0)
+    images = rng.random((300, 784)).astype("float32")
+
+    def build(_):
+        return keras.Sequential([keras.Input((784,)), keras.layers.Dense(8),
+                                 keras.layers.Dense(784, activation="sigmoid")])
+
+    tiny = reference.Recipe(
+        name="tiny", lesson="00_test", summary="s", architecture="784-8-784", build=build,
+        data=lambda seed: Split(images[:100], None, images[100:200], None, images[200:], None),
+        metric=lambda model, x: float(np.mean((model.predict(x, verbose=0) - x) ** 2)),
+        metric_name="MSE", metric_unit="per pixel", loss="mse", epochs=1, batch_size=50,
+        lr=1e-2)
+    monkeypatch.setitem(reference.REFERENCES, "tiny", tiny)
+    monkeypatch.setattr(reference, "reference_dir", lambda: tmp_path)
+    reference.train_reference("tiny", out_dir=tmp_path)
+    record = reference.convergence_record("tiny")
+    assert [arm["epochs"] for arm in record["arms"]] == [1, 2]
+    assert [len(arm["validation_curve"]) for arm in record["arms"]] == [1, 2]
+    stored = json.loads((tmp_path / "tuning" / "tiny_longer.json").read_text(encoding="utf-8"))
+    assert stored == json.loads(json.dumps(record))
