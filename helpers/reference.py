@@ -292,12 +292,12 @@ def _greedy_stack(x_train: np.ndarray | None):
                     tied_autoencoder(SDAE_WIDTH, SDAE_WIDTH, corruption=SDAE_CORRUPTION))
 
         def set_stage(self, stage: int) -> None:
-            """Train layer ``stage`` (1 or 2) next; layer 1 is frozen while layer 2 trains."""
+            """Train layer ``stage`` (1 or 2) next; the other layer is frozen meanwhile."""
             if stage not in (1, 2):
                 raise ValueError(f"stage must be 1 or 2, got {stage!r}")
             self.stage = stage
-            for ae, _ in self.layer1:
-                ae.trainable = stage == 1
+            for (ae1, _), (ae2, _) in zip(self.layer1, self.layer2):
+                ae1.trainable, ae2.trainable = stage == 1, stage == 2
 
         def targets_and_outputs(self, x, training=False):
             """Per stack: (the trained layer's clean input, its reconstruction of it)."""
