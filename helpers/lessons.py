@@ -195,13 +195,19 @@ class KLSparsity(layers.Layer):
 
 
 def sigmoid_autoencoder(x_train, code_size, penalty=None, *, encoder_l2, decoder_l2,
-                        learning_rate):
+                        learning_rate, decay_steps):
     """784 -> code_size sigmoid -> 784 sigmoid, weight decay on both kernels, as (autoencoder,
     encoder); the loss is :func:`summed_bce`, ``penalty`` an optional layer on the code.
 
     Taught in lesson 03 (the sparse and the plain autoencoder); reused by its tuning script
-    (``helpers.tuning03``). The output bias starts at the mean image of ``x_train``.
+    (``helpers.tuning03``). The output bias starts at the mean image of ``x_train``. Adam's
+    step size falls from ``learning_rate`` to 0 along a cosine over ``decay_steps`` steps.
     """
+    if not isinstance(decay_steps, int) or isinstance(decay_steps, bool) or decay_steps < 1:
+        raise ValueError(f"decay_steps must be a positive integer, got {decay_steps!r}")
+    # the step size falls along a cosine to 0 at the last step: the final weights do not
+    # jump around with a large step size
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps)
     inputs = keras.Input(shape=(784,))
     code = layers.Dense(code_size, activation="sigmoid", name="code",
                         kernel_regularizer=keras.regularizers.l2(encoder_l2))(inputs)
@@ -211,7 +217,7 @@ def sigmoid_autoencoder(x_train, code_size, penalty=None, *, encoder_l2, decoder
                            kernel_regularizer=keras.regularizers.l2(decoder_l2),
                            bias_initializer=mean_logit_bias(x_train))(code)
     autoencoder = keras.Model(inputs, outputs)
-    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=summed_bce,
+    autoencoder.compile(optimizer=keras.optimizers.Adam(schedule), loss=summed_bce,
                         metrics=[keras.metrics.MeanMetricWrapper(summed_bce, name="bce")],
                         # speed only, the same updates: 25 per call on TensorFlow (PyTorch: 1)
                         steps_per_execution=25 if keras.backend.backend() == "tensorflow" else 1)

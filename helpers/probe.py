@@ -9,7 +9,9 @@ error (after scikit-learn's own warning) rather than being used.
 
 - :func:`tune_linear_probe`: one feature set -> a :class:`TunedProbe` (chosen ``C``, validation
   accuracy per ``C``, a ``predict`` method);
-- :func:`tune_linear_probes`: several feature sets, two fits at a time.
+- :func:`tune_linear_probes`: several feature sets, two fits at a time;
+- :func:`fit_linear_probes`: several feature sets, one fit each at a ``C`` chosen beforehand
+  (for instance by a tuning script, on validation data).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from ._checks import as_float_array
 
-__all__ = ["TunedProbe", "tune_linear_probe", "tune_linear_probes"]
+__all__ = ["TunedProbe", "fit_linear_probes", "tune_linear_probe", "tune_linear_probes"]
 
 DEFAULT_CS = (0.01, 0.03, 0.1, 0.3, 1.0)
 
@@ -73,6 +75,33 @@ def _fit(model, x, y, C: float, max_iter: int):
     return model
 
 
+def _standardised(train_features, train_labels, val_features, val_labels):
+    """Check a probe's inputs; return the standardised features, labels, mean and scale."""
+    xtr = as_float_array(train_features, "train_features", ndim=2)
+    xva = as_float_array(val_features, "val_features", ndim=2)
+    if xtr.shape[1] != xva.shape[1]:
+        raise ValueError(
+            f"train_features and val_features must have the same width, "
+            f"got {xtr.shape} and {xva.shape}"
+        )
+    ytr, yva = np.asarray(train_labels), np.asarray(val_labels)
+    if len(ytr) != len(xtr):
+        raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")
+    if len(yva) != len(xva):
+        raise ValueError(f"val_labels must have {len(xva)} entries, got {len(yva)}")
+    mean = xtr.mean(axis=0)
+    scale = xtr.std(axis=0)
+    scale[scale == 0] = 1.0  # a constant feature stays 0 after centring
+    xtr_s = ((xtr - mean) / scale).astype(np.float32)
+    xva_s = ((xva - mean) / scale).astype(np.float32)
+    return xtr_s, ytr, xva_s, yva, mean, scale
+
+
+def _check_max_iter(max_iter) -> None:
+    if not isinstance(max_iter, int) or isinstance(max_iter, bool) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+
+
 def tune_linear_probe(
     train_features,
     train_labels,
@@ -94,31 +123,14 @@ def tune_linear_probe(
     """
     from sklearn.linear_model import LogisticRegression
 
-    xtr = as_float_array(train_features, "train_features", ndim=2)
-    xva = as_float_array(val_features, "val_features", ndim=2)
-    if xtr.shape[1] != xva.shape[1]:
-        raise ValueError(
-            f"train_features and val_features must have the same width, "
-            f"got {xtr.shape} and {xva.shape}"
-        )
-    ytr, yva = np.asarray(train_labels), np.asarray(val_labels)
-    if len(ytr) != len(xtr):
-        raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")
-    if len(yva) != len(xva):
-        raise ValueError(f"val_labels must have {len(xva)} entries, got {len(yva)}")
+    xtr_s, ytr, xva_s, yva, mean, scale = _standardised(
+        train_features, train_labels, val_features, val_labels)
     grid = sorted(float(c) for c in Cs)
     if len(grid) < 3 or grid[0] <= 0 or len(set(grid)) != len(grid):
         raise ValueError(f"Cs must hold at least 3 distinct positive values, got {Cs!r}")
-    if not isinstance(max_iter, int) or isinstance(max_iter, bool) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    _check_max_iter(max_iter)
     if not isinstance(max_widen, int) or isinstance(max_widen, bool) or max_widen < 0:
         raise ValueError(f"max_widen must be a non-negative integer, got {max_widen!r}")
-
-    mean = xtr.mean(axis=0)
-    scale = xtr.std(axis=0)
-    scale[scale == 0] = 1.0  # a constant feature stays 0 after centring
-    xtr_s = ((xtr - mean) / scale).astype(np.float32)
-    xva_s = ((xva - mean) / scale).astype(np.float32)
 
     model = LogisticRegression(max_iter=max_iter, warm_start=True)
     fits, accuracy, n_iter = {}, {}, 0  # accuracy keeps the order of the fits
@@ -165,13 +177,7 @@ def tune_linear_probes(
     for every set, or a dict ``name: grid`` with one for each (default :data:`DEFAULT_CS`).
     Returns ``name: TunedProbe`` in the order of ``feature_sets``.
     """
-    if not isinstance(feature_sets, dict) or not feature_sets:
-        raise ValueError("feature_sets must be a non-empty dict of name: (train, val) features")
-    for name, pair in feature_sets.items():
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise ValueError(f"feature_sets[{name!r}] must be a (train, val) pair of arrays")
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    _check_sets(feature_sets, workers)
     if Cs is None:
         Cs = DEFAULT_CS
     grids = Cs if isinstance(Cs, dict) else dict.fromkeys(feature_sets, Cs)
@@ -186,5 +192,54 @@ def tune_linear_probes(
         return tune_linear_probe(train, train_labels, val, val_labels, Cs=grids[name], **kwargs)
 
     # One BLAS thread per fit: beside each other, more threads only oversubscribe the CPU.
+    with threadpool_limits(limits=1), ThreadPoolExecutor(workers) as pool:
+        return dict(zip(feature_sets, pool.map(one, feature_sets)))
+
+
+def _check_sets(feature_sets: dict, workers: int) -> None:
+    if not isinstance(feature_sets, dict) or not feature_sets:
+        raise ValueError("feature_sets must be a non-empty dict of name: (train, val) features")
+    for name, pair in feature_sets.items():
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ValueError(f"feature_sets[{name!r}] must be a (train, val) pair of arrays")
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+
+
+def fit_linear_probes(
+    feature_sets: dict, train_labels, val_labels, *, C: dict, workers: int = 2,
+    max_iter: int = 2000,
+) -> dict:
+    """One standardised logistic-regression probe for each ``name: (train_features,
+    val_features)``, at the ``C[name]`` chosen beforehand; two fits at a time.
+
+    Returns ``name: TunedProbe`` in the order of ``feature_sets``; each probe's
+    ``val_accuracy`` holds its one ``C`` and the accuracy on the validation features (its
+    ``inside_grid`` is False: the grid that chose ``C`` is elsewhere).
+    """
+    _check_sets(feature_sets, workers)
+    _check_max_iter(max_iter)
+    if not isinstance(C, dict):
+        raise ValueError(f"C must be a dict name: C with one value per feature set, got {C!r}")
+    missing = [name for name in feature_sets if name not in C]
+    if missing:
+        raise ValueError(f"C has no value for the feature sets {missing!r}")
+    for name in feature_sets:
+        c = C[name]
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not c > 0:
+            raise ValueError(f"C[{name!r}] must be a positive number, got {c!r}")
+
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    def one(name):
+        train, val = feature_sets[name]
+        xtr_s, ytr, xva_s, yva, mean, scale = _standardised(train, train_labels, val, val_labels)
+        c = float(C[name])
+        model = _fit(LogisticRegression(max_iter=max_iter), xtr_s, ytr, c, max_iter)
+        accuracy = float(np.mean(model.predict(xva_s) == yva))
+        return TunedProbe(C=c, val_accuracy={c: accuracy}, n_iter=int(np.max(model.n_iter_)),
+                          mean=mean, scale=scale, model=model)
+
     with threadpool_limits(limits=1), ThreadPoolExecutor(workers) as pool:
         return dict(zip(feature_sets, pool.map(one, feature_sets)))

@@ -1,8 +1,9 @@
 """Lesson 03's tuning record: its grids, run once by this script, read by the lesson.
 
 Lesson 03 trains its sparse and plain autoencoders live (three seeds each) and probes their codes
-live; the *choices* behind that comparison — each model's learning rate, the random-feature
-control's scale and non-linearity, a starting point for each probe's ``C`` — are made on
+live; the *choices* behind that comparison — each model's peak learning rate (Adam's step size
+then falls along a cosine to 0), the random-feature control's scale and non-linearity, the ``C``
+of the probe for each kind of features — are made on
 validation digits by this script, with the lesson's own recipe, and written to a record::
 
     python -m helpers.tuning03          # a few minutes on a 2-core CPU (the record keeps the time)
@@ -36,6 +37,8 @@ RECIPE = {
     "beta": 5.0, "encoder_l2": 0.02, "decoder_l2": 0.0015, "n_ae": 10_000, "epochs": 4,
     "batch": 64, "n_probe": 5_000, "training_seed": 0,
 }
+# Adam's steps per model; its step size falls along a cosine to 0 over them
+RECIPE["steps"] = RECIPE["epochs"] * math.ceil(RECIPE["n_ae"] / RECIPE["batch"])
 LEARNING_RATES = (1e-3, 3e-3, 1e-2)
 RANDOM_SCALES = (1.0, 4.0, 16.0, 64.0, 256.0)
 ACTIVATIONS = ("sigmoid", "relu")
@@ -90,8 +93,11 @@ def _train(data, sparse: bool, learning_rate: float, recipe: dict):
     penalty = KLSparsity(rho=recipe["rho"], beta=recipe["beta"]) if sparse else None
     autoencoder, encoder = sigmoid_autoencoder(
         x_train, recipe["code_size"], penalty, encoder_l2=recipe["encoder_l2"],
-        decoder_l2=recipe["decoder_l2"], learning_rate=learning_rate)
+        decoder_l2=recipe["decoder_l2"], learning_rate=learning_rate,
+        decay_steps=recipe["steps"])
     n = recipe["n_ae"]
+    if recipe["steps"] != recipe["epochs"] * math.ceil(n / recipe["batch"]):
+        raise ValueError(f"recipe['steps'] must be epochs * ceil(n_ae / batch): {recipe!r}")
     history = autoencoder.fit(x_train[:n], x_train[:n], epochs=recipe["epochs"],
                               batch_size=recipe["batch"], validation_data=(x_val, x_val),
                               verbose=0)
@@ -117,8 +123,9 @@ def make_record(recipe: dict | None = None, stream=sys.stdout) -> dict:
     x_train, y_train, x_val, y_val = data[:4]
 
     record = {"name": "lesson03_grids", "command": COMMAND, "recipe": recipe,
-              "rule": ("learning rate: the lowest final validation objective (each model's own "
-                       "training loss on the validation digits); random features and probe C: "
+              "rule": ("learning rate (the peak of a cosine decay to 0): the lowest final "
+                       "validation objective (each model's own training loss on the validation "
+                       "digits); random features and probe C: "
                        "the highest validation accuracy of the tuned linear probe; every grid "
                        "widened until its choice is inside it"),
               "learning_rate": {}}
@@ -142,7 +149,8 @@ def make_record(recipe: dict | None = None, stream=sys.stdout) -> dict:
     keras.utils.set_random_seed(recipe["training_seed"])
     kernel = keras.ops.convert_to_numpy(sigmoid_autoencoder(
         x_train, recipe["code_size"], encoder_l2=recipe["encoder_l2"],
-        decoder_l2=recipe["decoder_l2"], learning_rate=1e-3)[1].get_layer("code").kernel)
+        decoder_l2=recipe["decoder_l2"], learning_rate=1e-3,
+        decay_steps=recipe["steps"])[1].get_layer("code").kernel)
     n = recipe["n_probe"]
     probe_x, probe_y = x_train[:n], y_train[:n]
 
@@ -187,6 +195,12 @@ def make_record(recipe: dict | None = None, stream=sys.stdout) -> dict:
                          "untrained encoder": probes["sigmoid", 1.0].C,
                          "random features, tuned": probes[best].C,
                          "sparse": probes_c["sparse"].C, "plain": probes_c["plain"].C}
+    tuned = {"pixels": probes_c["pixels"], "untrained encoder": probes["sigmoid", 1.0],
+             "random features, tuned": probes[best], "sparse": probes_c["sparse"],
+             "plain": probes_c["plain"]}
+    # every C tried for each kind of features (the lesson fits one probe per set at its C)
+    record["probe_grid"] = {kind: {"C": list(p.val_accuracy), "val_accuracy":
+                                   list(p.val_accuracy.values())} for kind, p in tuned.items()}
     record["probe_val_accuracy"] = {"pixels": probes_c["pixels"].best_val_accuracy,
                                     "sparse": probes_c["sparse"].best_val_accuracy,
                                     "plain": probes_c["plain"].best_val_accuracy}
@@ -203,7 +217,7 @@ def read_record(path: str | Path | None = None) -> dict:
         raise FileNotFoundError(
             f"no tuning record at {path}: run `{COMMAND}` from the project root")
     record = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("recipe", "learning_rate", "random_features", "probe_C"):
+    for key in ("recipe", "learning_rate", "random_features", "probe_C", "probe_grid"):
         if key not in record:
             raise ValueError(f"the tuning record {path.name} has no {key!r}: run `{COMMAND}`")
     for name in ("sparse", "plain"):
@@ -217,6 +231,10 @@ def read_record(path: str | Path | None = None) -> dict:
     if not random["scales"][0] < random["chosen"]["scale"] < random["scales"][-1]:
         raise ValueError(f"random_features: scale {random['chosen']['scale']} is not inside "
                          f"{random['scales']}")
+    for kind, c in record["probe_C"].items():
+        grid = record["probe_grid"][kind]["C"]
+        if not grid[0] < c < grid[-1]:
+            raise ValueError(f"probe_C[{kind!r}]: {c} is not inside {grid}")
     return record
 
 

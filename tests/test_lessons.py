@@ -333,6 +333,8 @@ def test_lesson03_kl_sparsity_and_summed_bce_match_their_formulas(lessons):
 def test_lesson03_random_features_and_sigmoid_autoencoder(lessons):
     import warnings
 
+    import keras
+
     from scipy.special import expit
 
     rng = np.random.default_rng(0)
@@ -345,6 +347,16 @@ def test_lesson03_random_features_and_sigmoid_autoencoder(lessons):
                                np.maximum(2 * (x @ kernel) - 1, 0))
     autoencoder, encoder = lessons.sigmoid_autoencoder(
         x.astype("float32"), 16, lessons.KLSparsity(), encoder_l2=0.01, decoder_l2=0.001,
-        learning_rate=1e-3)
+        learning_rate=1e-3, decay_steps=10)
     assert encoder.output_shape == (None, 16) and autoencoder.output_shape == (None, 784)
     assert len(autoencoder.losses) == 2   # the two weight decays (the KL loss appears in a call)
+    # Adam's step size: a cosine from 1e-3 down to 0 at step 10
+    schedule = keras.optimizers.schedules.deserialize(
+        autoencoder.optimizer.get_config()["learning_rate"])
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay)
+    values = [float(keras.ops.convert_to_numpy(schedule(step))) for step in (0, 5, 10)]
+    assert values == pytest.approx([1e-3, 5e-4, 0.0], abs=1e-9)
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="decay_steps"):
+            lessons.sigmoid_autoencoder(x.astype("float32"), 16, encoder_l2=0.01,
+                                        decoder_l2=0.001, learning_rate=1e-3, decay_steps=bad)

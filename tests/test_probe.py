@@ -96,3 +96,25 @@ def test_each_feature_set_can_have_its_own_grid():
     assert list(fits["b"].val_accuracy) == [10.0, 30.0, 100.0]
     with pytest.raises(ValueError, match="Cs"):
         probe.tune_linear_probes(sets, y[:200], y[200:], Cs={"a": (0.1, 0.3, 1.0)})
+
+
+def test_probes_at_given_C_match_the_tuned_probe_at_that_C():
+    x, y = _blobs(400, seed=5)
+    sets = {"all": (x[:200], x[200:]), "half": (x[:200, :10], x[200:, :10])}
+    tuned = probe.tune_linear_probe(x[:200], y[:200], x[200:], y[200:], max_widen=0)
+    fits = probe.fit_linear_probes(sets, y[:200], y[200:], C={"all": tuned.C, "half": 0.1})
+    assert list(fits) == ["all", "half"] and fits["half"].C == 0.1
+    # a cold fit and the tuned probe's warm-started one reach the same (convex) optimum
+    assert fits["all"].best_val_accuracy == pytest.approx(tuned.best_val_accuracy, abs=0.01)
+    assert not fits["all"].inside_grid
+    assert np.mean(fits["all"].predict(x[200:]) == tuned.predict(x[200:])) >= 0.99
+
+
+@pytest.mark.parametrize("C, message", [
+    ({"all": 1.0}, "half"), ({"all": 1.0, "half": 0.0}, "C\\['half'\\]"),
+    ({"all": True, "half": 1.0}, "C\\['all'\\]"), (1.0, "C must be a dict")])
+def test_fit_linear_probes_names_a_bad_C(C, message):
+    x, y = _blobs(100, seed=6)
+    sets = {"all": (x[:50], x[50:]), "half": (x[:50, :10], x[50:, :10])}
+    with pytest.raises(ValueError, match=message):
+        probe.fit_linear_probes(sets, y[:50], y[50:], C=C)

@@ -54,6 +54,9 @@ def test_the_shipped_record_has_every_choice_inside_its_grid():
     assert chosen == best
     assert set(record["probe_C"]) == {"pixels", "untrained encoder", "random features, tuned",
                                       "sparse", "plain"}
+    for kind, grid in record["probe_grid"].items():
+        chosen = grid["val_accuracy"][grid["C"].index(record["probe_C"][kind])]
+        assert chosen == max(grid["val_accuracy"])
 
 
 def test_a_record_with_a_choice_on_the_edge_is_refused(tmp_path):
@@ -65,3 +68,18 @@ def test_a_record_with_a_choice_on_the_edge_is_refused(tmp_path):
         tuning03.read_record(path)
     with pytest.raises(FileNotFoundError, match="helpers.tuning03"):
         tuning03.read_record(tmp_path / "missing.json")
+
+
+def test_a_record_with_a_probe_C_on_the_edge_is_refused(tmp_path):
+    record = tuning03.read_record()
+    assert set(record["probe_grid"]) == set(record["probe_C"])
+    record["probe_C"]["sparse"] = record["probe_grid"]["sparse"]["C"][0]
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="probe_C"):
+        tuning03.read_record(path)
+
+
+def test_the_recipe_counts_the_steps_of_the_cosine_decay():
+    recipe = tuning03.RECIPE
+    assert recipe["steps"] == recipe["epochs"] * -(-recipe["n_ae"] // recipe["batch"]) == 628
