@@ -53,3 +53,21 @@ def codes_and_labels(codes, labels) -> tuple[np.ndarray, np.ndarray]:
     if len(y) != len(z):
         raise ValueError(f"labels must have {len(z)} entries, got {len(y)}")
     return z, y
+
+
+def probe_inputs(train_features, train_labels, other_features, other_labels, other: str):
+    """Check a linear probe's training and ``other`` ("val" or "test") split; return them as
+    (train features, train labels, other features, other labels). Errors name the argument."""
+    xtr = as_float_array(train_features, "train_features", ndim=2)
+    xo = as_float_array(other_features, f"{other}_features", ndim=2)
+    if xtr.shape[1] != xo.shape[1]:
+        raise ValueError(
+            f"train_features and {other}_features must have the same width, "
+            f"got {xtr.shape} and {xo.shape}"
+        )
+    ytr, yo = np.asarray(train_labels), np.asarray(other_labels)
+    if len(ytr) != len(xtr):
+        raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")
+    if len(yo) != len(xo):
+        raise ValueError(f"{other}_labels must have {len(xo)} entries, got {len(yo)}")
+    return xtr, ytr, xo, yo

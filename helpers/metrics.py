@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ._checks import as_float_array, same_shape
+from ._checks import as_float_array, probe_inputs, same_shape
 
 
 def mse(target, estimate) -> float:
@@ -114,18 +114,8 @@ def linear_probe(
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    xtr = as_float_array(train_features, "train_features", ndim=2)
-    xte = as_float_array(test_features, "test_features", ndim=2)
-    if xtr.shape[1] != xte.shape[1]:
-        raise ValueError(
-            f"train_features and test_features must have the same width, "
-            f"got {xtr.shape} and {xte.shape}"
-        )
-    ytr, yte = np.asarray(train_labels), np.asarray(test_labels)
-    if len(ytr) != len(xtr):
-        raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")
-    if len(yte) != len(xte):
-        raise ValueError(f"test_labels must have {len(xte)} entries, got {len(yte)}")
+    xtr, ytr, xte, yte = probe_inputs(train_features, train_labels, test_features, test_labels,
+                                      "test")
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter, C=C))
     # One BLAS thread: beside TensorFlow's threads, more only oversubscribe the CPU. A probe that
     # stops at max_iter is still a fair linear read-out, so its convergence warning is muted.

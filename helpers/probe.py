@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, probe_inputs
 
 __all__ = ["TunedProbe", "fit_linear_probes", "tune_linear_probe", "tune_linear_probes"]
 
@@ -77,18 +77,8 @@ def _fit(model, x, y, C: float, max_iter: int):
 
 def _standardised(train_features, train_labels, val_features, val_labels):
     """Check a probe's inputs; return the standardised features, labels, mean and scale."""
-    xtr = as_float_array(train_features, "train_features", ndim=2)
-    xva = as_float_array(val_features, "val_features", ndim=2)
-    if xtr.shape[1] != xva.shape[1]:
-        raise ValueError(
-            f"train_features and val_features must have the same width, "
-            f"got {xtr.shape} and {xva.shape}"
-        )
-    ytr, yva = np.asarray(train_labels), np.asarray(val_labels)
-    if len(ytr) != len(xtr):
-        raise ValueError(f"train_labels must have {len(xtr)} entries, got {len(ytr)}")
-    if len(yva) != len(xva):
-        raise ValueError(f"val_labels must have {len(xva)} entries, got {len(yva)}")
+    xtr, ytr, xva, yva = probe_inputs(train_features, train_labels, val_features, val_labels,
+                                      "val")
     mean = xtr.mean(axis=0)
     scale = xtr.std(axis=0)
     scale[scale == 0] = 1.0  # a constant feature stays 0 after centring
